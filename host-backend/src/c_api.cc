@@ -1,0 +1,148 @@
+// The C ABI of virtio_accel_host.h over Engine + WorkerPool.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <sstream>
+
+#include "engine.hh"
+#include "le.hh"
+#include "virtio_accel_host.h"
+#include "worker_pool.hh"
+
+namespace {
+
+// Queue depth of the worker pool: enough for several full virtqueues.
+constexpr unsigned kQueueDepth = 4096;
+
+std::vector<std::string> split_colon(const char *s) {
+  std::vector<std::string> out;
+  if (s == nullptr) return out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ':'))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+struct va_host {
+  std::unique_ptr<va::Runtime> runtime;
+  std::unique_ptr<va::Engine> engine;
+  std::unique_ptr<va::WorkerPool> pool;
+  uint32_t num_queues = 1;
+  bool profiling = true;
+};
+
+extern "C" {
+
+void va_host_options_init(struct va_host_options *o) {
+  va::Limits l;
+  *o = {};
+  o->num_request_queues = 1;
+  o->num_workers = 4;
+  o->max_sessions = l.max_sessions;
+  o->max_resources = l.max_resources;
+  o->max_segments = l.max_segments;
+  o->max_args = l.max_args;
+  o->max_request_bytes = l.max_request_bytes;
+  o->max_response_bytes = l.max_response_bytes;
+  o->max_resource_bytes = l.max_resource_bytes;
+  o->profiling = 1;
+}
+
+va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void *dev_opaque,
+                     char *err, size_t errlen) {
+  auto fail = [&](const std::string &msg) -> va_host * {
+    if (err && errlen) snprintf(err, errlen, "%s", msg.c_str());
+    return nullptr;
+  };
+  if (o == nullptr || done == nullptr) return fail("virtio-accel: options and callback required");
+  if (o->num_request_queues == 0 || o->num_workers == 0)
+    return fail("virtio-accel: num-queues and num-workers must be at least 1");
+  if (o->max_args == 0 || o->max_args > va::kMaxArgsCap)
+    return fail("virtio-accel: max-args must be 1.." + std::to_string(va::kMaxArgsCap));
+  if (o->max_segments < 2) return fail("virtio-accel: max-segments must be at least 2");
+
+  va::EngineOptions eo;
+  eo.limits = {o->max_sessions,      o->max_resources,      o->max_segments,
+               o->max_args,          o->max_request_bytes,  o->max_response_bytes,
+               o->max_resource_bytes};
+  eo.profiling = o->profiling != 0;
+  eo.allow_guest_code = o->allow_guest_code != 0;
+  eo.exec_allowlist = split_colon(o->exec_allowlist);
+  if (o->log) {
+    auto log = o->log;
+    void *lo = o->log_opaque;
+    eo.log = [log, lo](int level, const char *msg) { log(lo, level, msg); };
+  }
+
+  std::string error;
+  auto rt = va::make_vaccel_runtime(o->plugins ? o->plugins : "",
+                                    o->exec_allowlist ? o->exec_allowlist : "", &error);
+  if (!rt) return fail(error);
+
+  auto *h = new (std::nothrow) va_host;
+  if (h == nullptr) return fail("virtio-accel: out of memory");
+  h->runtime = std::move(rt);
+  h->engine = std::make_unique<va::Engine>(h->runtime.get(), std::move(eo));
+  h->num_queues = o->num_request_queues;
+  h->profiling = o->profiling != 0;
+  h->pool = std::make_unique<va::WorkerPool>(
+      h->engine.get(), o->num_workers, kQueueDepth,
+      [done, dev_opaque](void *req, uint32_t used, bool completed) {
+        done(dev_opaque, req, used, completed ? 1 : 0);
+      });
+  return h;
+}
+
+void va_host_free(va_host *h) {
+  if (h == nullptr) return;
+  va_host_reset(h);
+  h->pool.reset();  // joins the workers
+  delete h;
+}
+
+void va_host_get_config(const va_host *h, struct virtio_accel_config *cfg) {
+  *cfg = h->engine->config(h->num_queues);
+}
+
+uint64_t va_host_features(const va_host *h) {
+  uint64_t f = 0;
+  if (h->num_queues > 1) f |= 1ull << VIRTIO_ACCEL_F_MQ;
+  if (h->profiling) f |= 1ull << VIRTIO_ACCEL_F_PROFILING;
+  return f;
+}
+
+int va_host_submit(va_host *h, const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr,
+                   unsigned wr_cnt, void *req_opaque) {
+  return h->pool->submit(rd, rd_cnt, wr, wr_cnt, req_opaque);
+}
+
+uint32_t va_host_process(va_host *h, const struct iovec *rd, unsigned rd_cnt,
+                         const struct iovec *wr, unsigned wr_cnt) {
+  thread_local std::unique_ptr<va::Scratch> scratch;
+  if (!scratch) scratch = std::make_unique<va::Scratch>();
+  return h->engine->process(rd, rd_cnt, wr, wr_cnt, scratch.get());
+}
+
+void va_host_reset(va_host *h) {
+  h->pool->cancel_and_drain();
+  h->engine->reset();
+}
+
+void va_host_get_stats(const va_host *h, struct va_host_stats *st) {
+  const va::EngineStats &s = h->engine->stats();
+  st->requests = s.requests.load(std::memory_order_relaxed);
+  st->errors = s.errors.load(std::memory_order_relaxed);
+  st->bytes_in = s.bytes_in.load(std::memory_order_relaxed);
+  st->bytes_out = s.bytes_out.load(std::memory_order_relaxed);
+  st->in_flight = s.in_flight.load(std::memory_order_relaxed);
+  st->sessions = h->engine->table().sessions();
+  st->resources = h->engine->table().resources();
+  st->resource_bytes = h->engine->table().resource_bytes();
+}
+
+}  // extern "C"

@@ -1,0 +1,110 @@
+// Per-device table of guest sessions and their resources.
+//
+// IDs are generation-tagged (slot index in the low 32 bits, a per-slot
+// generation in the high 32 bits), so a stale or guessed ID can never reach
+// an object created later in the same slot. Objects are reference counted:
+// an operation pins its session (and resource) for its duration, and
+// SESSION_DESTROY / RESOURCE_UNREGISTER only unlink; the runtime object is
+// destroyed by whoever drops the last reference -- never under the lock and
+// never while an operation still uses it.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "limits.hh"
+#include "runtime.hh"
+#include "status.hh"
+
+namespace va {
+
+struct OpTimer {
+  uint64_t count = 0;
+  uint64_t total_ns = 0;
+  uint64_t max_ns = 0;
+};
+
+struct Session;
+
+struct Resource {
+  uint64_t id = 0;
+  uint32_t type = 0;
+  uint64_t bytes = 0;
+  void *handle = nullptr;  // runtime resource
+  Session *owner = nullptr;
+  int refs = 0;            // guarded by the table lock
+  bool linked = false;
+};
+
+struct Session {
+  uint64_t id = 0;
+  void *handle = nullptr;  // runtime session
+  int refs = 0;            // guarded by the table lock
+  bool linked = false;
+  std::vector<Resource *> resources;  // linked resources, guarded by the lock
+  std::array<OpTimer, VIRTIO_ACCEL_OP_MAX + 1> timers{};  // guarded by timer_lock
+  std::mutex timer_lock;
+};
+
+class SessionTable {
+ public:
+  SessionTable(Runtime *rt, const Limits &lim);
+  ~SessionTable();
+  SessionTable(const SessionTable &) = delete;
+  SessionTable &operator=(const SessionTable &) = delete;
+
+  Status create(uint32_t flags, uint64_t *id);
+  Status destroy(uint64_t id);
+  // Pins a session; release with unpin().
+  Status pin(uint64_t id, Session **s);
+  void unpin(Session *s);
+
+  Status add_resource(Session *s, uint32_t type, std::span<const BlobBuf> blobs, uint64_t bytes,
+                      uint64_t *id);
+  Status remove_resource(Session *s, uint64_t id);
+  // Pins a resource of session s (s must be pinned by the caller).
+  Status pin_resource(Session *s, uint64_t id, Resource **r);
+  void unpin_resource(Resource *r);
+
+  // Drops every session and resource (device reset). No operation may be
+  // running: the caller has drained the workers.
+  void clear();
+
+  uint64_t sessions() const { return nr_sessions_.load(std::memory_order_relaxed); }
+  uint64_t resources() const { return nr_resources_.load(std::memory_order_relaxed); }
+  uint64_t resource_bytes() const { return resource_bytes_.load(std::memory_order_relaxed); }
+
+ private:
+  template <typename T>
+  struct Slot {
+    T *obj = nullptr;
+    uint32_t gen = 0;
+  };
+  template <typename T>
+  static T *lookup(std::vector<Slot<T>> &slots, uint64_t id);
+  template <typename T>
+  static bool insert(std::vector<Slot<T>> &slots, std::vector<uint32_t> &free, uint32_t cap, T *obj,
+                     uint64_t *id);
+  template <typename T>
+  static void erase(std::vector<Slot<T>> &slots, std::vector<uint32_t> &free, uint64_t id);
+
+  void unlink_resource_locked(Resource *r);
+  void finish_session(Session *s);     // called without the lock, refs == 0
+  void finish_resource(Resource *r);   // called without the lock, refs == 0
+
+  Runtime *rt_;
+  Limits lim_;
+  std::mutex lock_;
+  std::vector<Slot<Session>> sessions_;
+  std::vector<uint32_t> free_sessions_;
+  std::vector<Slot<Resource>> resources_;
+  std::vector<uint32_t> free_resources_;
+  std::atomic<uint64_t> nr_sessions_{0};
+  std::atomic<uint64_t> nr_resources_{0};
+  std::atomic<uint64_t> resource_bytes_{0};
+};
+
+}  // namespace va

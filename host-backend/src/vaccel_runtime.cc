@@ -1,0 +1,255 @@
+// Runtime implementation over the host vAccel runtime (libvaccel).
+//
+// Translates each validated operation into the public vAccel C API call, with
+// argument pointers straight into guest memory where the engine placed them.
+// The vAccel runtime is process-global, so every device in one process must
+// agree on its plugin configuration.
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include "runtime.hh"
+#include "vaccel.h"
+
+namespace va {
+namespace {
+
+vaccel_op_type_t to_vaccel_op(uint32_t op) {
+  switch (op) {
+    case VIRTIO_ACCEL_OP_NOOP: return VACCEL_OP_NOOP;
+    case VIRTIO_ACCEL_OP_EXEC: return VACCEL_OP_EXEC;
+    case VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE: return VACCEL_OP_EXEC_WITH_RESOURCE;
+    case VIRTIO_ACCEL_OP_SGEMM: return VACCEL_OP_BLAS_SGEMM;
+    case VIRTIO_ACCEL_OP_MINMAX: return VACCEL_OP_MINMAX;
+    case VIRTIO_ACCEL_OP_IMAGE_CLASSIFY: return VACCEL_OP_IMAGE_CLASSIFY;
+    case VIRTIO_ACCEL_OP_IMAGE_DETECT: return VACCEL_OP_IMAGE_DETECT;
+    case VIRTIO_ACCEL_OP_IMAGE_SEGMENT: return VACCEL_OP_IMAGE_SEGMENT;
+    case VIRTIO_ACCEL_OP_IMAGE_POSE: return VACCEL_OP_IMAGE_POSE;
+    case VIRTIO_ACCEL_OP_IMAGE_DEPTH: return VACCEL_OP_IMAGE_DEPTH;
+    case VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY: return VACCEL_OP_FPGA_ARRAYCOPY;
+    case VIRTIO_ACCEL_OP_FPGA_MMULT: return VACCEL_OP_FPGA_MMULT;
+    case VIRTIO_ACCEL_OP_FPGA_PARALLEL: return VACCEL_OP_FPGA_PARALLEL;
+    case VIRTIO_ACCEL_OP_FPGA_VECTORADD: return VACCEL_OP_FPGA_VECTORADD;
+    case VIRTIO_ACCEL_OP_TF_MODEL_LOAD: return VACCEL_OP_TF_MODEL_LOAD;
+    case VIRTIO_ACCEL_OP_TF_MODEL_UNLOAD: return VACCEL_OP_TF_MODEL_UNLOAD;
+    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: return VACCEL_OP_TF_MODEL_RUN;
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD: return VACCEL_OP_TFLITE_MODEL_LOAD;
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD: return VACCEL_OP_TFLITE_MODEL_UNLOAD;
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: return VACCEL_OP_TFLITE_MODEL_RUN;
+    case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD: return VACCEL_OP_TORCH_MODEL_LOAD;
+    case VIRTIO_ACCEL_OP_TORCH_MODEL_RUN: return VACCEL_OP_TORCH_MODEL_RUN;
+    case VIRTIO_ACCEL_OP_TORCH_SGEMM: return VACCEL_OP_TORCH_SGEMM;
+    case VIRTIO_ACCEL_OP_OPENCV: return VACCEL_OP_OPENCV;
+    default: return VACCEL_OP_MAX;
+  }
+}
+
+vaccel_resource_type_t to_vaccel_res(uint32_t t) {
+  switch (t) {
+    case VIRTIO_ACCEL_RES_LIB: return VACCEL_RESOURCE_LIB;
+    case VIRTIO_ACCEL_RES_DATA: return VACCEL_RESOURCE_DATA;
+    default: return VACCEL_RESOURCE_MODEL;
+  }
+}
+
+// The runtime is bootstrapped once per process; later devices must ask for
+// the same configuration (a different one would silently change the first).
+std::mutex g_boot_lock;
+bool g_booted = false;
+std::string g_plugins, g_allowlist;
+
+class VaccelRuntime final : public Runtime {
+ public:
+  void *session_create(uint32_t flags, int *err) override {
+    auto *s = new (std::nothrow) vaccel_session{};
+    if (s == nullptr) {
+      *err = ENOMEM;
+      return nullptr;
+    }
+    // The guest's REMOTE bit asked for transport; on the host, run locally.
+    int r = vaccel_session_init(s, flags & ~static_cast<uint32_t>(VACCEL_PLUGIN_REMOTE));
+    if (r != VACCEL_OK) {
+      delete s;
+      *err = r;
+      return nullptr;
+    }
+    return s;
+  }
+
+  void session_destroy(void *session) override {
+    auto *s = static_cast<vaccel_session *>(session);
+    vaccel_session_release(s);
+    delete s;
+  }
+
+  void *resource_create(void *session, uint32_t res_type, std::span<const BlobBuf> blobs,
+                        int *err) override {
+    // Borrowing blobs: the runtime copies their content into the resource.
+    vaccel_blob tmp[kMaxArgsCap];
+    const vaccel_blob *ptrs[kMaxArgsCap];
+    size_t n = 0;
+    int r = VACCEL_OK;
+    for (; n < blobs.size(); n++) {
+      static const uint8_t empty = 0;
+      const uint8_t *data = blobs[n].len ? blobs[n].data : &empty;
+      r = vaccel_blob_init_from_buf(&tmp[n], data, blobs[n].len, false, blobs[n].name, nullptr,
+                                    false);
+      if (r != VACCEL_OK) break;
+      ptrs[n] = &tmp[n];
+    }
+    auto *res = new (std::nothrow) vaccel_resource{};
+    if (res == nullptr && r == VACCEL_OK) r = ENOMEM;
+    if (r == VACCEL_OK) r = vaccel_resource_init_from_blobs(res, ptrs, n, to_vaccel_res(res_type));
+    for (size_t i = 0; i < n; i++) vaccel_blob_release(&tmp[i]);
+    if (r == VACCEL_OK) {
+      r = vaccel_resource_register(res, static_cast<vaccel_session *>(session));
+      if (r != VACCEL_OK) vaccel_resource_release(res);
+    }
+    if (r != VACCEL_OK) {
+      delete res;
+      *err = r;
+      return nullptr;
+    }
+    return res;
+  }
+
+  void resource_destroy(void *session, void *resource) override {
+    auto *res = static_cast<vaccel_resource *>(resource);
+    vaccel_resource_unregister(res, static_cast<vaccel_session *>(session));
+    vaccel_resource_release(res);
+    delete res;
+  }
+
+  OpResult run(void *session, const OpCall &c) override {
+    auto *s = static_cast<vaccel_session *>(session);
+    int r = dispatch(s, c);
+    const char *who = vaccel_last_op_plugin();
+    return OpResult{r, who ? who : ""};
+  }
+
+  uint64_t supported_ops() const override {
+    uint64_t m = 0;
+    for (uint32_t op = VIRTIO_ACCEL_OP_NOOP; op <= VIRTIO_ACCEL_OP_MAX; op++) {
+      const char *name = nullptr;
+      if (vaccel_op_plugin_name(to_vaccel_op(op), &name) == VACCEL_OK) m |= 1ull << op;
+    }
+    return m;
+  }
+
+ private:
+  static void to_args(std::span<ArgBuf> in, vaccel_arg *out) {
+    for (size_t i = 0; i < in.size(); i++)
+      out[i] = vaccel_arg{in[i].data, in[i].len, static_cast<vaccel_arg_type_t>(in[i].type),
+                          in[i].custom_type, false};
+  }
+
+  static int dispatch(vaccel_session *s, const OpCall &c) {
+    auto f = [&](size_t i) { return reinterpret_cast<float *>(c.in[i].data); };
+    auto fo = [&](size_t i) { return reinterpret_cast<float *>(c.out[i].data); };
+    auto *res = static_cast<vaccel_resource *>(c.resource);
+    switch (c.op) {
+      case VIRTIO_ACCEL_OP_NOOP:
+        return vaccel_noop(s);
+      case VIRTIO_ACCEL_OP_EXEC:
+      case VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE:
+      case VIRTIO_ACCEL_OP_OPENCV: {
+        vaccel_arg rd[kMaxArgsCap], wr[kMaxArgsCap];
+        to_args(c.in, rd);
+        to_args(c.out, wr);
+        if (c.op == VIRTIO_ACCEL_OP_EXEC)
+          return vaccel_exec(s, c.library, c.symbol, rd, c.in.size(), wr, c.out.size());
+        if (c.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE)
+          return vaccel_exec_with_resource(s, res, c.symbol, rd, c.in.size(), wr, c.out.size());
+        return vaccel_opencv(s, rd, static_cast<int>(c.in.size()), wr,
+                             static_cast<int>(c.out.size()));
+      }
+      case VIRTIO_ACCEL_OP_SGEMM: {
+        const auto &g = c.sgemm;
+        // in: A, B, C-in (consumed by the engine); out: C.
+        return vaccel_sgemm(s, g.m, g.n, g.k, g.alpha, f(0), g.lda, f(1), g.ldb, g.beta, fo(0),
+                            g.ldc);
+      }
+      case VIRTIO_ACCEL_OP_MINMAX: {
+        auto *mm = reinterpret_cast<double *>(c.out[1].data);
+        return vaccel_minmax(s, reinterpret_cast<const double *>(c.in[0].data), c.minmax.ndata,
+                             c.minmax.low, c.minmax.high, reinterpret_cast<double *>(c.out[0].data),
+                             &mm[0], &mm[1]);
+      }
+      case VIRTIO_ACCEL_OP_IMAGE_CLASSIFY:
+        return vaccel_image_classification(s, c.in[0].data, c.out[0].data, c.out[1].data,
+                                           c.in[0].len, c.out[0].len, c.out[1].len);
+      case VIRTIO_ACCEL_OP_IMAGE_DETECT:
+        return vaccel_image_detection(s, c.in[0].data, c.out[0].data, c.in[0].len, c.out[0].len);
+      case VIRTIO_ACCEL_OP_IMAGE_SEGMENT:
+        return vaccel_image_segmentation(s, c.in[0].data, c.out[0].data, c.in[0].len,
+                                         c.out[0].len);
+      case VIRTIO_ACCEL_OP_IMAGE_POSE:
+        return vaccel_image_pose(s, c.in[0].data, c.out[0].data, c.in[0].len, c.out[0].len);
+      case VIRTIO_ACCEL_OP_IMAGE_DEPTH:
+        return vaccel_image_depth(s, c.in[0].data, c.out[0].data, c.in[0].len, c.out[0].len);
+      case VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY:
+        return vaccel_fpga_arraycopy(s, reinterpret_cast<int *>(c.in[0].data),
+                                     reinterpret_cast<int *>(c.out[0].data), c.in[0].len / 4);
+      case VIRTIO_ACCEL_OP_FPGA_MMULT:
+        return vaccel_fpga_mmult(s, f(0), f(1), fo(0), c.in[0].len / 4);
+      case VIRTIO_ACCEL_OP_FPGA_PARALLEL:
+        return vaccel_fpga_parallel(s, f(0), f(1), fo(0), fo(1), c.in[0].len / 4);
+      case VIRTIO_ACCEL_OP_FPGA_VECTORADD:
+        return vaccel_fpga_vadd(s, f(0), f(1), fo(0), c.in[0].len / 4, c.in[1].len / 4);
+      case VIRTIO_ACCEL_OP_TF_MODEL_LOAD:
+      case VIRTIO_ACCEL_OP_TF_MODEL_UNLOAD: {
+        vaccel_tf_status st{};
+        int r = c.op == VIRTIO_ACCEL_OP_TF_MODEL_LOAD ? vaccel_tf_model_load(s, res, &st)
+                                                      : vaccel_tf_model_unload(s, res, &st);
+        if (st.message) vaccel_tf_status_release(&st);
+        return r;
+      }
+      case VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD:
+        return vaccel_tflite_model_load(s, res);
+      case VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD:
+        return vaccel_tflite_model_unload(s, res);
+      case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD:
+        return vaccel_torch_model_load(s, res);
+      default:
+        return VACCEL_ENOTSUP;
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Runtime> make_vaccel_runtime(const std::string &plugins,
+                                             const std::string &exec_allowlist,
+                                             std::string *error) {
+  std::lock_guard g(g_boot_lock);
+  if (g_booted) {
+    if (plugins != g_plugins || exec_allowlist != g_allowlist) {
+      *error = "host vAccel runtime already configured with plugins '" + g_plugins +
+               "'; every virtio-accel device in a process must use the same plugins and "
+               "exec allow-list";
+      return nullptr;
+    }
+    return std::make_unique<VaccelRuntime>();
+  }
+  vaccel_config cfg{};
+  int r = vaccel_config_init_from_env(&cfg);
+  if (r == VACCEL_OK && !plugins.empty()) {
+    free(cfg.plugins);
+    cfg.plugins = strdup(plugins.c_str());
+  }
+  if (r == VACCEL_OK) r = vaccel_config_set_exec_allowlist(&cfg, exec_allowlist.c_str());
+  if (r == VACCEL_OK) r = vaccel_bootstrap_with_config(&cfg);
+  vaccel_config_release(&cfg);
+  if (r != VACCEL_OK) {
+    *error = std::string("host vAccel runtime failed to start: ") + vaccel_last_error() + " (" +
+             strerror(r) + ")";
+    return nullptr;
+  }
+  g_booted = true;
+  g_plugins = plugins;
+  g_allowlist = exec_allowlist;
+  return std::make_unique<VaccelRuntime>();
+}
+
+}  // namespace va
