@@ -356,6 +356,22 @@ TEST(ZeroCopy, StagedOutputsNeverExposeHostMemory) {
   for (size_t i = kRunBase; i < c.wr.size(); i++) ASSERT_EQ(c.wr[i], 0) << i;
 }
 
+TEST(DoubleFetch, GuestRewritingItsRequestMidOpChangesNothing) {
+  Device d;
+  uint64_t s = d.create_session();
+  std::vector<uint8_t> data(64, 7);
+  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {64}));
+  Chain c(req, kRunBase + 64);
+  // While the op runs, the "guest" inflates every length field it sent.
+  d.rt.on_run = [&] {
+    std::fill(c.rd.begin(), c.rd.begin() + static_cast<long>(req.size() - data.size()), 0xFF);
+  };
+  EXPECT_EQ(d.process(c), kRunBase + 64);
+  EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(c.payload_len(), 32u + 64u) << "response built from the first (only) read";
+  EXPECT_EQ(c.request_id(), 3u);
+}
+
 TEST(Policy, ExecNeedsTheAllowList) {
   EngineOptions o;
   o.exec_allowlist = {"/opt/ok.so"};

