@@ -79,9 +79,13 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
     eo.log = [log, lo](int level, const char *msg) { log(lo, level, msg); };
   }
 
+  // The engine enforces the EXEC allow-list itself. The runtime's exec plugin
+  // gets it too (defence in depth), except when guest code is enabled: the
+  // plugin then refuses in-memory libraries, which is what opt-in allows.
   std::string error;
-  auto rt = va::make_vaccel_runtime(o->plugins ? o->plugins : "",
-                                    o->exec_allowlist ? o->exec_allowlist : "", &error);
+  std::string runtime_allowlist =
+      o->allow_guest_code || !o->exec_allowlist ? "" : o->exec_allowlist;
+  auto rt = va::make_vaccel_runtime(o->plugins ? o->plugins : "", runtime_allowlist, &error);
   if (!rt) return fail(error);
 
   auto *h = new (std::nothrow) va_host;

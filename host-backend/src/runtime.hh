@@ -74,7 +74,8 @@ class Runtime {
 };
 
 // The host vAccel runtime, bootstrapped with a colon-separated plugin list
-// (empty: VACCEL_PLUGINS from the environment) and an exec allow-list.
+// (empty: VACCEL_PLUGINS from the environment) and the exec allow-list its
+// exec plugin enforces (empty: none beyond the environment's).
 std::unique_ptr<Runtime> make_vaccel_runtime(const std::string &plugins,
                                              const std::string &exec_allowlist,
                                              std::string *error);

@@ -11,6 +11,7 @@
 
 #include "runtime.hh"
 #include "vaccel.h"
+#include "virtio_accel.h"
 
 namespace va {
 namespace {
@@ -232,7 +233,7 @@ std::unique_ptr<Runtime> make_vaccel_runtime(const std::string &plugins,
     }
     return std::make_unique<VaccelRuntime>();
   }
-  vaccel_config cfg{};
+  struct vaccel_config cfg {};
   int r = vaccel_config_init_from_env(&cfg);
   if (r == VACCEL_OK && !plugins.empty()) {
     free(cfg.plugins);
