@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test unit-test fuzz-smoke fuzz bench demo clean
+.PHONY: all deps build test unit-test fuzz-smoke fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -33,9 +33,12 @@ fuzz-smoke: deps
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
 
-bench: build
+bench: build bench-plugins
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
+
+bench-plugins: build
+	cmake --build $(BUILD) --target bench-plugins
 
 test: unit-test fuzz-smoke
 	@echo "make test: all suites passed"
