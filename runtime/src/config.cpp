@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+// struct vaccel_config: construction from values, environment or a copy.
+#include "internal.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <strings.h>
+
+namespace {
+
+int dup_opt(char **dst, const char *src)
+{
+	*dst = nullptr;
+	if (!src)
+		return VACCEL_OK;
+	*dst = strdup(src);
+	return *dst ? VACCEL_OK : VACCEL_ENOMEM;
+}
+
+bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") ||
+		     !strcasecmp(v, "yes") || !strcasecmp(v, "on"));
+}
+
+} // namespace
+
+extern "C" {
+
+int vaccel_config_init(struct vaccel_config *config, const char *plugins,
+		       vaccel_log_level_t log_level, const char *log_file,
+		       bool profiling_enabled, bool version_ignore)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	if (log_level < VACCEL_LOG_ERROR || log_level > VACCEL_LOG_DEBUG)
+		return VACCEL_EINVAL;
+	*config = vaccel_rt::config_t{};
+	int ret = dup_opt(&config->plugins, plugins);
+	if (!ret)
+		ret = dup_opt(&config->log_file, log_file);
+	if (ret) {
+		vaccel_config_release(config);
+		return ret;
+	}
+	config->log_level = log_level;
+	config->profiling_enabled = profiling_enabled;
+	config->version_ignore = version_ignore;
+	return VACCEL_OK;
+}
+
+int vaccel_config_init_from_env(struct vaccel_config *config)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	vaccel_log_level_t level = VACCEL_LOG_ERROR;
+	if (const char *l = getenv("VACCEL_LOG_LEVEL")) {
+		long v = strtol(l, nullptr, 10);
+		if (v >= VACCEL_LOG_ERROR && v <= VACCEL_LOG_DEBUG)
+			level = static_cast<vaccel_log_level_t>(v);
+	}
+	int ret = vaccel_config_init(config, getenv("VACCEL_PLUGINS"), level,
+				     getenv("VACCEL_LOG_FILE"),
+				     env_true("VACCEL_PROFILING_ENABLED"),
+				     env_true("VACCEL_VERSION_IGNORE"));
+	if (ret)
+		return ret;
+	ret = vaccel_config_set_exec_allowlist(config,
+					       getenv("VACCEL_EXEC_ALLOWLIST"));
+	if (ret)
+		vaccel_config_release(config);
+	return ret;
+}
+
+int vaccel_config_init_from(struct vaccel_config *config,
+			    const struct vaccel_config *src)
+{
+	if (!config || !src)
+		return VACCEL_EINVAL;
+	int ret = vaccel_config_init(config, src->plugins, src->log_level,
+				     src->log_file, src->profiling_enabled,
+				     src->version_ignore);
+	if (ret)
+		return ret;
+	ret = vaccel_config_set_exec_allowlist(config, src->exec_allowlist);
+	if (ret)
+		vaccel_config_release(config);
+	return ret;
+}
+
+int vaccel_config_set_exec_allowlist(struct vaccel_config *config,
+				     const char *allowlist)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	char *copy = nullptr;
+	int ret = dup_opt(&copy, allowlist);
+	if (ret)
+		return ret;
+	free(config->exec_allowlist);
+	config->exec_allowlist = copy;
+	return VACCEL_OK;
+}
+
+int vaccel_config_release(struct vaccel_config *config)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	free(config->plugins);
+	free(config->log_file);
+	free(config->exec_allowlist);
+	*config = vaccel_rt::config_t{};
+	return VACCEL_OK;
+}
+
+int vaccel_config_new(struct vaccel_config **config, const char *plugins,
+		      vaccel_log_level_t log_level, const char *log_file,
+		      bool profiling_enabled, bool version_ignore)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	auto *c = static_cast<vaccel_rt::config_t *>(calloc(1, sizeof(vaccel_rt::config_t)));
+	if (!c)
+		return VACCEL_ENOMEM;
+	int ret = vaccel_config_init(c, plugins, log_level, log_file,
+				     profiling_enabled, version_ignore);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	*config = c;
+	return VACCEL_OK;
+}
+
+int vaccel_config_from_env(struct vaccel_config **config)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	auto *c = static_cast<vaccel_rt::config_t *>(calloc(1, sizeof(vaccel_rt::config_t)));
+	if (!c)
+		return VACCEL_ENOMEM;
+	int ret = vaccel_config_init_from_env(c);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	*config = c;
+	return VACCEL_OK;
+}
+
+int vaccel_config_from(struct vaccel_config **config,
+		       const struct vaccel_config *src)
+{
+	if (!config)
+		return VACCEL_EINVAL;
+	auto *c = static_cast<vaccel_rt::config_t *>(calloc(1, sizeof(vaccel_rt::config_t)));
+	if (!c)
+		return VACCEL_ENOMEM;
+	int ret = vaccel_config_init_from(c, src);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	*config = c;
+	return VACCEL_OK;
+}
+
+int vaccel_config_delete(struct vaccel_config *config)
+{
+	int ret = vaccel_config_release(config);
+	if (ret)
+		return ret;
+	free(config);
+	return VACCEL_OK;
+}
+
+void vaccel_config_print_debug(const struct vaccel_config *c)
+{
+	if (!c)
+		return;
+	vaccel_debug("config: plugins=%s log_level=%d log_file=%s "
+		     "profiling=%d version_ignore=%d exec_allowlist=%s",
+		     c->plugins ? c->plugins : "(none)", c->log_level,
+		     c->log_file ? c->log_file : "(stderr)",
+		     c->profiling_enabled, c->version_ignore,
+		     c->exec_allowlist ? c->exec_allowlist : "(unrestricted)");
+}
+
+} // extern "C"
