@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test unit-test fuzz-smoke fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -27,6 +27,16 @@ build: deps $(BUILD)/CMakeCache.txt
 unit-test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
+# Debian's QEMU 7.2 + qemu-patches/, linked against build/host-backend.
+qemu: build
+	scripts/build-qemu.sh $(BUILD)
+
+test-qemu: qemu
+	tests/qemu/run.sh $(BUILD)
+
+test-libvirt: qemu
+	tests/libvirt/run.sh $(BUILD)
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 
@@ -40,7 +50,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke
+test: unit-test fuzz-smoke test-qemu test-libvirt
 	@echo "make test: all suites passed"
 
 demo: build
