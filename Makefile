@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -37,6 +37,13 @@ test-qemu: qemu
 test-libvirt: qemu
 	tests/libvirt/run.sh $(BUILD)
 
+# The guest side: kernel module (warning-free, sparse-clean) and VM tests.
+guest-module: deps
+	$(MAKE) -C guest-linux-driver check
+
+test-driver: qemu guest-module
+	VA_BUILD_DIR=$(abspath $(BUILD)) QEMU=$(abspath $(BUILD))/qemu/build/qemu-system-x86_64 tests/driver/run.sh
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 
@@ -50,7 +57,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke test-qemu test-libvirt
+test: unit-test fuzz-smoke test-qemu test-libvirt test-driver
 	@echo "make test: all suites passed"
 
 demo: build

@@ -10,7 +10,7 @@ declare -A GROUP=(
   [opencl]="ocl-icd-opencl-dev opencl-headers opencl-clhpp-headers pocl-opencl-icd clinfo"
   [qemu]="dpkg-dev build-essential ninja-build meson python3-venv pkg-config flex bison libglib2.0-dev
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
-  [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse"
+  [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib"
   [libvirt]="libvirt-daemon-system libvirt-clients"
 )
 
