@@ -27,16 +27,8 @@ uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
 bool aligned(const void *p, uint32_t a) { return (reinterpret_cast<uintptr_t>(p) & (a - 1)) == 0; }
 
-// Ops the engine knows how to validate and hand to a runtime in protocol 1.0.
-constexpr uint64_t kEngineOps = [] {
-  uint64_t m = 0;
-  for (uint32_t op = VIRTIO_ACCEL_OP_NOOP; op <= VIRTIO_ACCEL_OP_MAX; op++) m |= 1ull << op;
-  m &= ~(1ull << VIRTIO_ACCEL_OP_TF_MODEL_RUN);
-  m &= ~(1ull << VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN);
-  m &= ~(1ull << VIRTIO_ACCEL_OP_TORCH_MODEL_RUN);
-  m &= ~(1ull << VIRTIO_ACCEL_OP_TORCH_SGEMM);
-  return m;
-}();
+// Ops the engine can validate and hand to a runtime: all of protocol 1.0.
+constexpr uint64_t kEngineOps = ((1ull << (VIRTIO_ACCEL_OP_MAX + 1)) - 1) & ~1ull;
 
 // Scoped pins, so an exception (bad_alloc) or early return never leaks a
 // reference. Declared session first, resource second: the resource is
@@ -236,7 +228,7 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   }
   OpCall call;
   uint32_t consumed = 0;
-  Status st = check_op_args(req, rd, &call, s->strings, &consumed);
+  Status st = check_op_args(req, rd, &call, s->strings, &s->model, &consumed);
   if (!st.ok()) return st;
   if (req.op == VIRTIO_ACCEL_OP_EXEC && !exec_allowed(call.library)) {
     log(2, "virtio-accel: exec of '%s' denied: not in the allow-list", call.library);
@@ -250,8 +242,11 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   if (req.object_id != 0) {
     st = res.pin(sess.get(), req.object_id);
     if (!st.ok()) return st;
+    // EXEC_WITH_RESOURCE runs a LIB; every other op that names a resource
+    // (model load/unload/run) takes a MODEL.
     bool lib_op = req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE;
-    if (lib_op != (res.get()->type == VIRTIO_ACCEL_RES_LIB)) return Status::Of(VIRTIO_ACCEL_S_BAD_ARGS);
+    uint32_t want = lib_op ? VIRTIO_ACCEL_RES_LIB : VIRTIO_ACCEL_RES_MODEL;
+    if (res.get()->type != want) return Status::Of(VIRTIO_ACCEL_S_BAD_ARGS);
     call.resource = res.get()->handle;
   }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "op_schema.hh"
 #include "request.hh"
 #include "runtime.hh"
 #include "session_table.hh"
@@ -32,6 +33,7 @@ struct Scratch {
   char strings[2][kMaxStringLen + 1];
   std::array<ArgBuf, kMaxArgsCap> args;
   std::array<BlobBuf, kMaxArgsCap> blob_bufs;
+  ModelCall model;
   std::vector<uint8_t> bounce;  // gathered inputs / staged outputs
 };
 

@@ -1,6 +1,7 @@
 #include "op_schema.hh"
 
 #include <cstring>
+#include <iterator>
 
 #include "le.hh"
 
@@ -95,12 +96,123 @@ Status check_fpga(const Request &r) {
   return Status::Ok();
 }
 
+// Bytes per element of a tensor type, 0 for variable-size types (strings,
+// resources, variants: the framework parses those itself), -1 if unknown.
+int elem_size(uint32_t op, uint32_t type) {
+  switch (op) {
+    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: {  // TF_DataType numbering
+      static const int tf[] = {-1, 4, 8, 4, 1, 2, 1, 0, 8, 8, 1, 1, 1, 4, 2, 2, 2, 2, 16, 2, 0, 0, 4, 8};
+      return type < std::size(tf) ? tf[type] : -1;
+    }
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: {  // TfLiteType numbering; INT4 packs two per byte
+      static const int tfl[] = {-1, 4, 4, 1, 8, 0, 1, 2, 8, 1, 2, 8, 16, 8, 0, 0, 4, 2, 0};
+      return type < std::size(tfl) ? tfl[type] : -1;
+    }
+    default: {  // TORCH_MODEL_RUN, TORCH_SGEMM: vaccel_torch_data_type
+      static const int torch[] = {-1, 1, 1, 2, 4, 8, 2, 4};
+      return type < std::size(torch) ? torch[type] : -1;
+    }
+  }
+}
+
+// Copies and checks one tensor descriptor, then checks that its data
+// argument holds every element the shape promises.
+bool check_tensor(uint32_t op, const Region &desc, const Region &data, const IovView &rd,
+                  TensorShape *out) {
+  struct virtio_accel_tensor_desc d;
+  if (desc.len != sizeof d) return false;
+  rd.copy_out(desc.off, &d, sizeof d);
+  out->data_type = le32(d.data_type);
+  out->nr_dims = le32(d.nr_dims);
+  if (out->nr_dims > VIRTIO_ACCEL_MAX_DIMS) return false;
+  uint64_t elems = 1;
+  for (uint32_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++) {
+    auto v = static_cast<int64_t>(le64(d.dims[i]));
+    out->dims[i] = v;
+    if (i >= out->nr_dims) {
+      if (v != 0) return false;
+      continue;
+    }
+    if (v < 0 || v > kMaxDim || __builtin_mul_overflow(elems, static_cast<uint64_t>(v), &elems))
+      return false;
+  }
+  int es = elem_size(op, out->data_type);
+  if (es < 0) return false;
+  uint64_t need;
+  if (__builtin_mul_overflow(elems, static_cast<uint64_t>(es), &need)) return false;
+  return data.len >= need;
+}
+
+// TF nodes travel as le32 id + name; the other frameworks have none.
+bool check_node(uint32_t op, const Region &reg, const IovView &rd, TensorNode *node) {
+  if (op != VIRTIO_ACCEL_OP_TF_MODEL_RUN) return reg.len == 0;
+  if (reg.len < 4 || reg.len - 4 > kMaxNodeName) return false;
+  uint32_t id;
+  rd.copy_out(reg.off, &id, 4);
+  node->id = static_cast<int32_t>(le32(id));
+  uint64_t n = reg.len - 4;
+  rd.copy_out(reg.off + 4, node->name, n);
+  node->name[n] = '\0';
+  return std::strlen(node->name) == n;
+}
+
+// Layout (spec §8.3.1): in = [params, run options, (node, desc, data) x nin,
+// out-node x nout]; out = [(tensor_out, data) x nout].
+Status check_model_run(const Request &r, const IovView &rd, ModelCall *m) {
+  struct virtio_accel_model_run_params p;
+  if (r.nr_in < 2 || r.in(0).len != sizeof p) return bad();
+  rd.copy_out(r.in(0).off, &p, sizeof p);
+  m->nin = le32(p.nr_inputs);
+  m->nout = le32(p.nr_outputs);
+  if (m->nin > kMaxTensors || m->nout > kMaxTensors) return bad();
+  if (r.nr_in != 2 + 3 * m->nin + m->nout || r.nr_out != 2 * m->nout) return bad();
+  if (r.op == VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN && r.in(1).len != 0) return bad();  // no run options
+  for (uint32_t i = 0; i < m->nin; i++) {
+    if (!check_node(r.op, r.in(2 + 3 * i), rd, &m->in_nodes[i]) ||
+        !check_tensor(r.op, r.in(3 + 3 * i), r.in(4 + 3 * i), rd, &m->in_shapes[i]))
+      return bad();
+  }
+  for (uint32_t j = 0; j < m->nout; j++) {
+    if (!check_node(r.op, r.in(2 + 3 * m->nin + j), rd, &m->out_nodes[j])) return bad();
+    if (r.out(2 * j).len != sizeof(struct virtio_accel_tensor_out)) return bad();
+  }
+  return Status::Ok();
+}
+
+// in = [params, descA, A, descB, B, descC, C]; out = [tensor_out, data].
+Status check_torch_sgemm(const Request &r, const IovView &rd, OpCall *c, ModelCall *m) {
+  struct virtio_accel_torch_sgemm_params p;
+  if (!count_is(r, 7, 2) || r.in(0).len != sizeof p) return bad();
+  rd.copy_out(r.in(0).off, &p, sizeof p);
+  auto mm = static_cast<int32_t>(le32(p.m)), n = static_cast<int32_t>(le32(p.n)),
+       k = static_cast<int32_t>(le32(p.k));
+  if (p.reserved != 0 || mm < 0 || n < 0 || k < 0 || mm > kMaxDim || n > kMaxDim || k > kMaxDim)
+    return bad();
+  c->torch_sgemm = {mm, n, k};
+  m->nin = 3;
+  m->nout = 1;
+  const uint64_t need[3] = {uint64_t(mm) * uint64_t(k) * 4, uint64_t(k) * uint64_t(n) * 4,
+                            uint64_t(mm) * uint64_t(n) * 4};
+  for (uint32_t t = 0; t < 3; t++) {
+    if (!check_tensor(VIRTIO_ACCEL_OP_TORCH_SGEMM, r.in(1 + 2 * t), r.in(2 + 2 * t), rd,
+                      &m->in_shapes[t]) ||
+        r.in(2 + 2 * t).len < need[t])
+      return bad();
+  }
+  if (r.out(0).len != sizeof(struct virtio_accel_tensor_out)) return bad();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status check_op_args(const Request &r, const IovView &rd, OpCall *c,
-                     char (*strings)[kMaxStringLen + 1], uint32_t *consumed_in) {
+                     char (*strings)[kMaxStringLen + 1], ModelCall *model,
+                     uint32_t *consumed_in) {
   *consumed_in = 0;
   c->op = r.op;
+  bool takes_resource = r.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE ||
+                        (r.op >= VIRTIO_ACCEL_OP_TF_MODEL_LOAD && r.op <= VIRTIO_ACCEL_OP_TORCH_MODEL_RUN);
+  if (!takes_resource && r.object_id != 0) return bad();
   switch (r.op) {
     case VIRTIO_ACCEL_OP_NOOP:
       return count_is(r, 0, 0) ? Status::Ok() : bad();
@@ -141,11 +253,20 @@ Status check_op_args(const Request &r, const IovView &rd, OpCall *c,
     case VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD:
     case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD:
       return count_is(r, 0, 0) && r.object_id != 0 ? Status::Ok() : bad();
+    case VIRTIO_ACCEL_OP_TF_MODEL_RUN:
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN:
+    case VIRTIO_ACCEL_OP_TORCH_MODEL_RUN:
+      if (r.object_id == 0) return bad();
+      *consumed_in = 1;
+      c->model = model;
+      return check_model_run(r, rd, model);
+    case VIRTIO_ACCEL_OP_TORCH_SGEMM:
+      *consumed_in = 1;
+      c->model = model;
+      return check_torch_sgemm(r, rd, c, model);
     case VIRTIO_ACCEL_OP_OPENCV:
       return Status::Ok();  // generic argument lists, opaque to the host
     default:
-      // Model RUN ops and TORCH_SGEMM have a tensor encoding the host does not
-      // serve in protocol 1.0; they are absent from supported_ops.
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
   }
 }

@@ -16,6 +16,8 @@
 
 namespace va {
 
+struct ModelCall;
+
 // An argument as the runtime sees it: host memory, possibly guest RAM in place.
 struct ArgBuf {
   uint8_t *data = nullptr;
@@ -45,6 +47,13 @@ struct OpCall {
   struct {
     int32_t ndata, low, high;
   } minmax{};
+  struct {
+    int32_t m, n, k;
+  } torch_sgemm{};
+  // Model RUN ops / TORCH_SGEMM: validated tensor shapes and node names
+  // (struct ModelCall, op_schema.hh); in/out then hold the data regions in
+  // the order spec §8.3.1 gives.
+  const struct ModelCall *model = nullptr;
   std::span<ArgBuf> in;
   std::span<ArgBuf> out;
 };

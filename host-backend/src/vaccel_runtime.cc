@@ -9,6 +9,7 @@
 #include <mutex>
 #include <new>
 
+#include "op_schema.hh"
 #include "runtime.hh"
 #include "vaccel.h"
 #include "virtio_accel.h"
@@ -59,6 +60,68 @@ vaccel_resource_type_t to_vaccel_res(uint32_t t) {
 std::mutex g_boot_lock;
 bool g_booted = false;
 std::string g_plugins, g_allowlist;
+
+// Writes one framework-allocated output tensor into its two guest regions
+// (tensor_out, data). EOVERFLOW if it does not fit what the guest offered.
+template <typename Dim>
+int write_tensor(const ArgBuf &desc, const ArgBuf &data, const void *bytes, size_t size,
+                 int64_t nr_dims, const Dim *dims, uint32_t type) {
+  struct virtio_accel_tensor_out t {};
+  if (nr_dims < 0 || nr_dims > VIRTIO_ACCEL_MAX_DIMS || size > data.len) return EOVERFLOW;
+  t.desc.data_type = htole32(type);
+  t.desc.nr_dims = htole32(static_cast<uint32_t>(nr_dims));
+  for (int64_t i = 0; i < nr_dims; i++) t.desc.dims[i] = htole64(static_cast<uint64_t>(dims[i]));
+  t.data_len = htole64(size);
+  std::memcpy(desc.data, &t, sizeof t);
+  if (size) std::memcpy(data.data, bytes, size);
+  return 0;
+}
+
+// Framework-neutral driver of the three model RUN ops and TORCH_SGEMM:
+// builds borrowed input tensors over guest memory from the validated shapes,
+// calls the runtime, copies outputs back and frees what the plugin allocated.
+// The layout of c.in / c.out is spec §8.3.1 (params already consumed).
+template <typename Tensor, typename Dim>
+struct TensorBatch {
+  Tensor in[kMaxTensors];
+  Tensor *in_ptr[kMaxTensors];
+  Tensor *out[kMaxTensors];
+  Dim dims[kMaxTensors][VIRTIO_ACCEL_MAX_DIMS];
+
+  // `data_of(i)` gives input i's data region.
+  template <typename DataOf>
+  void borrow(const ModelCall &m, DataOf data_of) {
+    for (uint32_t i = 0; i < m.nin; i++) {
+      const TensorShape &sh = m.in_shapes[i];
+      for (uint32_t d = 0; d < VIRTIO_ACCEL_MAX_DIMS; d++) dims[i][d] = static_cast<Dim>(sh.dims[d]);
+      const ArgBuf &a = data_of(i);
+      in[i] = Tensor{};
+      in[i].data = a.data;
+      in[i].size = a.len;
+      in[i].owned = false;
+      in[i].nr_dims = static_cast<decltype(in[i].nr_dims)>(sh.nr_dims);
+      in[i].dims = dims[i];
+      in[i].data_type = static_cast<decltype(in[i].data_type)>(sh.data_type);
+      in_ptr[i] = &in[i];
+    }
+    for (uint32_t j = 0; j < kMaxTensors; j++) out[j] = nullptr;
+  }
+
+  // Copies outputs into c.out pairs starting at index `first`, then frees them.
+  template <typename Delete>
+  int finish(int r, const OpCall &c, uint32_t nout, Delete del) {
+    for (uint32_t j = 0; j < nout; j++) {
+      if (r == 0) {
+        Tensor *t = out[j];
+        r = t ? write_tensor(c.out[2 * j], c.out[2 * j + 1], t->data, t->size, t->nr_dims, t->dims,
+                             static_cast<uint32_t>(t->data_type))
+              : write_tensor<Dim>(c.out[2 * j], c.out[2 * j + 1], nullptr, 0, 0, nullptr, 0);
+      }
+      if (out[j]) del(out[j]);
+    }
+    return r;
+  }
+};
 
 class VaccelRuntime final : public Runtime {
  public:
@@ -145,6 +208,52 @@ class VaccelRuntime final : public Runtime {
                           in[i].custom_type, false};
   }
 
+  // c.in: [run options, (node, desc, data) x nin, out-node x nout].
+  static int model_run(vaccel_session *s, vaccel_resource *res, const OpCall &c) {
+    const ModelCall &m = *c.model;
+    auto data_of = [&](uint32_t i) -> const ArgBuf & { return c.in[3 + 3 * i]; };
+    if (c.op == VIRTIO_ACCEL_OP_TF_MODEL_RUN) {
+      auto b = std::make_unique<TensorBatch<vaccel_tf_tensor, int64_t>>();
+      b->borrow(m, data_of);
+      vaccel_tf_node in_nodes[kMaxTensors], out_nodes[kMaxTensors];
+      for (uint32_t i = 0; i < m.nin; i++)
+        in_nodes[i] = {const_cast<char *>(m.in_nodes[i].name), m.in_nodes[i].id};
+      for (uint32_t j = 0; j < m.nout; j++)
+        out_nodes[j] = {const_cast<char *>(m.out_nodes[j].name), m.out_nodes[j].id};
+      // Borrowed: never released (vaccel_tf_buffer_release would free it).
+      vaccel_tf_buffer opts{c.in[0].data, c.in[0].len};
+      vaccel_tf_status st{};
+      int r = vaccel_tf_model_run(s, res, &opts, in_nodes, b->in_ptr, static_cast<int>(m.nin),
+                                  out_nodes, b->out, static_cast<int>(m.nout), &st);
+      if (st.message) vaccel_tf_status_release(&st);
+      return b->finish(r, c, m.nout, vaccel_tf_tensor_delete);
+    }
+    if (c.op == VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN) {
+      auto b = std::make_unique<TensorBatch<vaccel_tflite_tensor, int32_t>>();
+      b->borrow(m, data_of);
+      uint8_t status = 0;
+      int r = vaccel_tflite_model_run(s, res, b->in_ptr, static_cast<int>(m.nin), b->out,
+                                      static_cast<int>(m.nout), &status);
+      return b->finish(r, c, m.nout, vaccel_tflite_tensor_delete);
+    }
+    auto b = std::make_unique<TensorBatch<vaccel_torch_tensor, int64_t>>();
+    b->borrow(m, data_of);
+    vaccel_torch_buffer opts{reinterpret_cast<char *>(c.in[0].data), c.in[0].len};
+    int r = vaccel_torch_model_run(s, res, &opts, b->in_ptr, static_cast<int>(m.nin), b->out,
+                                   static_cast<int>(m.nout));
+    return b->finish(r, c, m.nout, vaccel_torch_tensor_delete);
+  }
+
+  // c.in: [descA, A, descB, B, descC, C]; c.out: [tensor_out, data].
+  static int torch_sgemm(vaccel_session *s, const OpCall &c) {
+    auto b = std::make_unique<TensorBatch<vaccel_torch_tensor, int64_t>>();
+    b->borrow(*c.model, [&](uint32_t i) -> const ArgBuf & { return c.in[1 + 2 * i]; });
+    const auto &g = c.torch_sgemm;
+    int r = vaccel_torch_sgemm(s, &b->in_ptr[0], &b->in_ptr[1], &b->in_ptr[2], g.m, g.n, g.k,
+                               &b->out[0]);
+    return b->finish(r, c, 1, vaccel_torch_tensor_delete);
+  }
+
   static int dispatch(vaccel_session *s, const OpCall &c) {
     auto f = [&](size_t i) { return reinterpret_cast<float *>(c.in[i].data); };
     auto fo = [&](size_t i) { return reinterpret_cast<float *>(c.out[i].data); };
@@ -212,6 +321,12 @@ class VaccelRuntime final : public Runtime {
         return vaccel_tflite_model_unload(s, res);
       case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD:
         return vaccel_torch_model_load(s, res);
+      case VIRTIO_ACCEL_OP_TF_MODEL_RUN:
+      case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN:
+      case VIRTIO_ACCEL_OP_TORCH_MODEL_RUN:
+        return model_run(s, res, c);
+      case VIRTIO_ACCEL_OP_TORCH_SGEMM:
+        return torch_sgemm(s, c);
       default:
         return VACCEL_ENOTSUP;
     }

@@ -214,6 +214,61 @@ void guest_code_roundtrip() {
   EXPECT_EQ(st.resource_bytes, so.size());
 }
 
+void tensor_roundtrip() {
+  Host host(false, VA_NOOP_PLUGIN);
+  uint64_t s = host.session();
+  Bytes reg;
+  reg.u32(VIRTIO_ACCEL_RES_MODEL).u32(1).u64(4).u32(7).u32(0).str("m.model").str("MODL");
+  Chain r(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 2, s, reg.v), 32);
+  host.run(r);
+  ASSERT_EQ(r.status(), VIRTIO_ACCEL_S_OK);
+  uint64_t model = r.rd64(24);
+  std::vector<float> x{0, 1, 2, 3, 4, 5};
+  Bytes node;
+  node.u32(0).str("in");
+  struct Case {
+    uint32_t load, op, type;
+    std::vector<uint8_t> node;
+  } cases[] = {{VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, 7, {}},
+               {VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD, VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN, 1, {}},
+               {VIRTIO_ACCEL_OP_TF_MODEL_LOAD, VIRTIO_ACCEL_OP_TF_MODEL_RUN, 1, node.v}};
+  for (auto &cs : cases) {
+    Chain load(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(cs.load, {}, {}, model)), 56);
+    host.run(load);
+    ASSERT_EQ(load.status(), VIRTIO_ACCEL_S_OK) << cs.op;
+    auto body = model_run_payload(cs.op, {{cs.node, tensor_desc(cs.type, {2, 3}), floats(x)}},
+                                  {cs.node}, {64}, model);
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 4, s, body), kRunBase + 80 + 64);
+    host.run(c);
+    ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK) << cs.op << " detail " << c.detail();
+    EXPECT_STREQ(reinterpret_cast<const char *>(c.wr.data() + 24), "noop");
+    // tensor_out: the echoed shape and length, then the data.
+    EXPECT_EQ(c.rd32(kRunBase), cs.type);
+    EXPECT_EQ(c.rd32(kRunBase + 4), 2u);
+    EXPECT_EQ(c.rd64(kRunBase + 8), 2u);
+    EXPECT_EQ(c.rd64(kRunBase + 16), 3u);
+    EXPECT_EQ(c.rd64(kRunBase + 72), 24u);
+    EXPECT_EQ(std::memcmp(c.wr.data() + kRunBase + 80, x.data(), 24), 0) << cs.op;
+    // An output larger than the capacity the guest offered is refused.
+    auto small = model_run_payload(cs.op, {{cs.node, tensor_desc(cs.type, {2, 3}), floats(x)}},
+                                   {cs.node}, {16}, model);
+    Chain o(request(VIRTIO_ACCEL_REQ_RUN, 5, s, small), kRunBase + 80 + 16);
+    host.run(o);
+    EXPECT_EQ(o.status(), VIRTIO_ACCEL_S_OP_FAILED);
+    EXPECT_EQ(o.detail(), static_cast<uint32_t>(EOVERFLOW));
+  }
+}
+
+TEST(CApi, TensorOpsRoundTripThroughTheNoopPlugin) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  ASSERT_EXIT(
+      {
+        tensor_roundtrip();
+        std::exit(::testing::Test::HasFailure() ? 1 : 0);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
 TEST(CApi, ResetDropsEverySession) {
   Host host;
   for (int i = 0; i < 5; i++) host.session();

@@ -310,6 +310,106 @@ TEST(Run, FpgaAndMinmaxSchemas) {
   EXPECT_EQ(mmx_res.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "reserved parameter field";
 }
 
+TEST(Run, ResourceIdOnlyForOpsThatTakeOne) {
+  Device d;
+  uint64_t s = d.create_session();
+  uint64_t model = register_resource(d, s, VIRTIO_ACCEL_RES_MODEL);
+  Chain noop(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}, model)), 56);
+  d.process(noop);
+  EXPECT_EQ(noop.status(), VIRTIO_ACCEL_S_BAD_ARGS);
+  uint64_t data = register_resource(d, s, VIRTIO_ACCEL_RES_DATA);
+  Chain load(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, data)), 56);
+  d.process(load);
+  EXPECT_EQ(load.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "a DATA resource is no model";
+  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, model)), 56);
+  d.process(ok);
+  EXPECT_EQ(ok.status(), VIRTIO_ACCEL_S_OK);
+}
+
+TEST(Tensors, ModelRunLayoutIsValidatedBeforeTheRuntime) {
+  Device d;
+  uint64_t s = d.create_session();
+  uint64_t model = register_resource(d, s, VIRTIO_ACCEL_RES_MODEL);
+  const uint32_t kTorchFloat = 7, kTfFloat = 1, kTfString = 7;
+  auto run = [&](uint32_t op, std::vector<TensorIn> ins, std::vector<std::vector<uint8_t>> onodes,
+                 std::vector<uint64_t> caps, std::vector<uint8_t> opts = {}) {
+    auto body = model_run_payload(op, ins, onodes, caps, model, opts);
+    uint64_t w = kRunBase;
+    for (auto c : caps) w += 80 + c;
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, body), w);
+    d.process(c);
+    return c.status();
+  };
+  TensorIn good{{}, tensor_desc(kTorchFloat, {2, 3}), std::vector<uint8_t>(24)};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {good}, {{}}, {24}), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(d.rt.last_in.size(), 1u + 3 + 1) << "options, node, desc, data, out node";
+
+  TensorIn short_data = good;
+  short_data.data.resize(23);
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {short_data}, {{}}, {24}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn too_many_dims{{}, tensor_desc(kTorchFloat, {1, 1, 1, 1, 1, 1, 1, 1}), {0, 0, 0, 0}};
+  too_many_dims.desc[4] = 9;  // nr_dims = 9
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {too_many_dims}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn negative{{}, tensor_desc(kTorchFloat, {-1}), {}};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {negative}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn stray_dim{{}, tensor_desc(kTorchFloat, {1}), std::vector<uint8_t>(4)};
+  stray_dim.desc[8 + 8] = 5;  // dims[1] set while nr_dims = 1
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {stray_dim}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn huge{{}, tensor_desc(kTorchFloat, {1 << 30, 1 << 30, 1 << 30}), {}};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {huge}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn bad_type{{}, tensor_desc(99, {1}), std::vector<uint8_t>(8)};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {bad_type}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  TensorIn with_node = good;
+  with_node.node = {1, 0, 0, 0, 'x'};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {with_node}, {{}}, {24}), VIRTIO_ACCEL_S_BAD_ARGS)
+      << "only TF has nodes";
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN, {{{}, tensor_desc(1, {1}), std::vector<uint8_t>(4)}}, {{}},
+                {4}, {1}),
+            VIRTIO_ACCEL_S_BAD_ARGS)
+      << "TFLite takes no run options";
+
+  // TF: nodes are le32 id + name; strings have free-form sizes.
+  Bytes node;
+  node.u32(0).str("serving_default_x");
+  TensorIn tf_in{node.v, tensor_desc(kTfFloat, {2}), std::vector<uint8_t>(8)};
+  TensorIn tf_str{node.v, tensor_desc(kTfString, {3}), {'a', 'b'}};
+  Bytes onode;
+  onode.u32(1).str("out");
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TF_MODEL_RUN, {tf_in, tf_str}, {onode.v}, {8}, {1, 2, 3}), VIRTIO_ACCEL_S_OK);
+  TensorIn no_id{{1, 2}, tensor_desc(kTfFloat, {2}), std::vector<uint8_t>(8)};
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TF_MODEL_RUN, {no_id}, {onode.v}, {8}), VIRTIO_ACCEL_S_BAD_ARGS);
+
+  // Counts must match the layout the params announce.
+  // (params announce 2 inputs, 1 output; the chain carries 1 input)
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN,
+                                                          {{2, 0, 0, 0, 1, 0, 0, 0}, {}, {}, good.desc, good.data, {}},
+                                                          {80, 24}, model)),
+          kRunBase + 104);
+  d.process(c);
+  EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS);
+}
+
+TEST(Tensors, TorchSgemmSizesCoverMNK) {
+  Device d;
+  uint64_t s = d.create_session();
+  Bytes p;
+  p.u32(2).u32(3).u32(4).u32(0);
+  auto da = tensor_desc(7, {2, 4}), db = tensor_desc(7, {4, 3}), dc = tensor_desc(7, {2, 3});
+  std::vector<uint8_t> a(2 * 4 * 4), b(4 * 3 * 4), c(2 * 3 * 4);
+  auto make = [&](std::vector<uint8_t> params, std::vector<uint8_t> bb) {
+    Chain ch(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                     run_payload(VIRTIO_ACCEL_OP_TORCH_SGEMM, {params, da, a, db, bb, dc, c}, {80, 24})),
+             kRunBase + 104);
+    d.process(ch);
+    return ch.status();
+  };
+  EXPECT_EQ(make(p.v, b), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(make(p.v, std::vector<uint8_t>(4 * 3 * 4 - 1)), VIRTIO_ACCEL_S_BAD_ARGS);
+  Bytes neg;
+  neg.u32(static_cast<uint32_t>(-2)).u32(3).u32(4).u32(0);
+  EXPECT_EQ(make(neg.v, b), VIRTIO_ACCEL_S_BAD_ARGS);
+}
+
 TEST(ZeroCopy, ContiguousArgumentsArePassedInPlace) {
   Device d;
   uint64_t s = d.create_session();

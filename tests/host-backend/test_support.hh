@@ -154,6 +154,43 @@ inline std::vector<uint8_t> floats(const std::vector<float> &f) {
   return b.v;
 }
 
+// Tensor encodings of spec §8.3.1.
+inline std::vector<uint8_t> tensor_desc(uint32_t type, std::vector<int64_t> dims) {
+  Bytes b;
+  b.u32(type).u32(static_cast<uint32_t>(dims.size()));
+  for (size_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++) b.u64(i < dims.size() ? static_cast<uint64_t>(dims[i]) : 0);
+  return b.v;
+}
+
+struct TensorIn {
+  std::vector<uint8_t> node;  // TF: le32 id + name; others empty
+  std::vector<uint8_t> desc;
+  std::vector<uint8_t> data;
+};
+
+// in = [params, run options, (node, desc, data)..., out nodes...];
+// out = [(tensor_out, data capacity)...]
+inline std::vector<uint8_t> model_run_payload(uint32_t op, const std::vector<TensorIn> &ins,
+                                              const std::vector<std::vector<uint8_t>> &out_nodes,
+                                              const std::vector<uint64_t> &out_caps, uint64_t model,
+                                              std::vector<uint8_t> run_options = {}) {
+  Bytes p;
+  p.u32(static_cast<uint32_t>(ins.size())).u32(static_cast<uint32_t>(out_caps.size()));
+  std::vector<std::vector<uint8_t>> in{p.v, run_options};
+  for (auto &t : ins) {
+    in.push_back(t.node);
+    in.push_back(t.desc);
+    in.push_back(t.data);
+  }
+  for (auto &n : out_nodes) in.push_back(n);
+  std::vector<uint64_t> out;
+  for (auto c : out_caps) {
+    out.push_back(sizeof(struct virtio_accel_tensor_out));
+    out.push_back(c);
+  }
+  return run_payload(op, in, out, model);
+}
+
 // A chain: readable bytes split at given cut points, and a writable area
 // split likewise. Owns its memory. With `gaps`, consecutive segments are
 // placed 16 bytes apart so they are not contiguous in memory (as guest pages

@@ -202,12 +202,29 @@ struct virtio_accel_minmax_params {
 	va_le32 high_threshold; /* int32 two's complement */
 	va_le32 reserved;       /* 0 */
 };
-/* A tensor travels as this descriptor (one arg) followed by its data (next arg). */
+/* A tensor travels as this descriptor (one arg) followed by its data (next
+ * arg). data_type is the framework's own vAccel enum (vaccel_tf_data_type,
+ * vaccel_tflite_data_type or vaccel_torch_data_type, by op). */
 #define VIRTIO_ACCEL_MAX_DIMS 8
 struct virtio_accel_tensor_desc {
-	va_le32 data_type; /* vAccel tensor data type */
+	va_le32 data_type;
 	va_le32 nr_dims;   /* 0..VIRTIO_ACCEL_MAX_DIMS */
-	va_le64 dims[VIRTIO_ACCEL_MAX_DIMS]; /* unused entries 0 */
+	va_le64 dims[VIRTIO_ACCEL_MAX_DIMS]; /* int64, >= 0; unused entries 0 */
+};
+/* An output tensor as the device writes it back (output arg before its data). */
+struct virtio_accel_tensor_out {
+	struct virtio_accel_tensor_desc desc;
+	va_le64 data_len; /* bytes written to the data region that follows */
+};
+/* Input 0 of TF/TFLITE/TORCH_MODEL_RUN (layout in spec §8.3.1). */
+struct virtio_accel_model_run_params {
+	va_le32 nr_inputs;
+	va_le32 nr_outputs;
+};
+/* Input 0 of TORCH_SGEMM. */
+struct virtio_accel_torch_sgemm_params {
+	va_le32 m, n, k;
+	va_le32 reserved; /* 0 */
 };
 
 /* §15 TIMERS_GET response payload: header then nr_timers entries, one per op
@@ -273,6 +290,10 @@ VA_ASSERT_SIZE(struct virtio_accel_sgemm_params, 56);
 VA_ASSERT_OFF(struct virtio_accel_sgemm_params, alpha, 48);
 VA_ASSERT_SIZE(struct virtio_accel_minmax_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_tensor_desc, 72);
+VA_ASSERT_SIZE(struct virtio_accel_tensor_out, 80);
+VA_ASSERT_OFF(struct virtio_accel_tensor_out, data_len, 72);
+VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
+VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
 VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
 VA_ASSERT_SIZE(struct virtio_accel_stats, 64);

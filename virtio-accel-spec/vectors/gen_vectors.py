@@ -22,8 +22,9 @@ REQ = dict(SESSION_CREATE=0x1, SESSION_DESTROY=0x2, RESOURCE_REGISTER=0x10,
            RESOURCE_UNREGISTER=0x11, RUN=0x20, TIMERS_GET=0x30, STATS_GET=0x31)
 S = dict(OK=0, MALFORMED=1, UNSUPPORTED=2, NO_SESSION=3, NO_RESOURCE=4, QUOTA=5,
          RESP_TOO_SMALL=6, OP_FAILED=7, DENIED=8, NO_MEMORY=9, BAD_ARGS=10)
-OP = dict(NOOP=1, SGEMM=4, MINMAX=5)
+OP = dict(NOOP=1, SGEMM=4, MINMAX=5, TORCH_MODEL_RUN=22)
 RES_DATA = 2
+RES_MODEL = 3
 FIRST_ID = 1 << 32  # generation 1, slot 0
 
 
@@ -133,6 +134,22 @@ def main():
     body = struct.pack('<IIIIQ', OP['NOOP'], 2, 0, 0, 0) + struct.pack('<QII', 2**64 - 1, 0, 0) * 2
     v.step(hdr(REQ['RUN'], 17, FIRST_ID, body), 56, 24, resp(S['MALFORMED'], 17))
     v.step(hdr(REQ['RUN'], 18, 0xdead, run_req(OP['NOOP'], [], [])), 56, 24, resp(S['NO_SESSION'], 18))
+    v.write()
+
+    v = Vec('tensors', 'TORCH_MODEL_RUN with one float tensor; then a shape with 9 dims')
+    create_step(v)
+    name, data = b'm.pt', b'MODL'
+    body = struct.pack('<II', RES_MODEL, 1) + struct.pack('<QII', len(data), len(name), 0) + name + data
+    v.step(hdr(REQ['RESOURCE_REGISTER'], 2, FIRST_ID, body), 32, 32,
+           resp(S['OK'], 2, struct.pack('<Q', FIRST_ID)))
+
+    def tensor_run(req_id, nr_dims, dims):
+        desc = struct.pack('<II8q', 7, nr_dims, *(dims + [0] * (8 - len(dims))))
+        ins = [struct.pack('<II', 1, 1), b'', b'', desc, floats(1, 2, 3, 4, 5, 6), b'']
+        return hdr(REQ['RUN'], req_id, FIRST_ID, run_req(OP['TORCH_MODEL_RUN'], ins, [80, 24], FIRST_ID))
+    v.step(tensor_run(3, 2, [2, 3]), 24 + 32 + 104, 24 + 32 + 104,
+           resp(S['OK'], 3).hex()[:32] + struct.pack('<I', 32 + 104).hex() + '00000000' + wild(32))
+    v.step(tensor_run(4, 9, [1] * 8), 24 + 32 + 104, 24, resp(S['BAD_ARGS'], 4))
     v.write()
 
     v = Vec('stats', 'STATS_GET on a fresh device counts only itself')
