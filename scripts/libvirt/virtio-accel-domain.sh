@@ -12,6 +12,8 @@
 #                        sits in SeaBIOS, which is enough to see the device from the monitor)
 #   --device-opts OPTS   extra virtio-accel-pci properties, e.g. "num-queues=2,plugins=/x/libvaccel-noop.so"
 #   --env NAME=VALUE     environment for QEMU (e.g. VACCEL_PLUGINS=...); repeatable
+#   --run-as UID:GID     run QEMU as this user (a static DAC label): our QEMU and the host plugins
+#                        live in a build tree that libvirt's own qemu user may not be able to reach
 # The device gets id=va0, so its counters are /machine/peripheral/va0 stat-* in qom-get.
 set -euo pipefail
 
@@ -23,6 +25,7 @@ memory=256
 kernel="" initrd="" append=""
 devopts=""
 envs=()
+run_as=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --append) append=$2; shift 2 ;;
     --device-opts) devopts=$2; shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --run-as) run_as=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "virtio-accel-domain: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +57,11 @@ if [ -n "$kernel" ]; then
   [ -n "$append" ] && boot+=$'\n'"    <cmdline>$(xml_escape "$append")</cmdline>"
 fi
 dev="virtio-accel-pci,id=va0${devopts:+,$devopts}"
+seclabel=""
+if [ -n "$run_as" ]; then
+  [[ "$run_as" =~ ^[0-9]+:[0-9]+$ ]] || { echo "virtio-accel-domain: --run-as wants UID:GID" >&2; exit 2; }
+  seclabel="  <seclabel type='static' model='dac' relabel='no'><label>+${run_as%%:*}:+${run_as##*:}</label></seclabel>"
+fi
 
 cat <<XML
 <domain type='$type' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
@@ -68,7 +77,8 @@ $cpu
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>destroy</on_reboot>
   <on_crash>destroy</on_crash>
-  <devices>
+${seclabel:+$seclabel
+}  <devices>
     <emulator>$(xml_escape "$emulator")</emulator>
     <controller type='usb' model='none'/>
     <serial type='pty'/>

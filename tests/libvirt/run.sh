@@ -82,7 +82,8 @@ fi
 # --- domain -----------------------------------------------------------------------------------
 xml=$out/$name.xml
 "$repo/scripts/libvirt/virtio-accel-domain.sh" --name "$name" --type qemu --memory 128 \
-  --emulator "$qemu" --device-opts "num-queues=2,plugins=$noop" >"$xml" ||
+  --emulator "$qemu" --device-opts "num-queues=2,plugins=$noop" \
+  --run-as "$(id -u):$(id -g)" >"$xml" ||
   { ko "generate domain XML"; finish; }
 if virt-xml-validate "$xml" domain >/dev/null 2>&1; then ok "domain XML validates"
 else ko "domain XML does not validate"; fi
