@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -44,6 +44,10 @@ guest-module: deps
 test-driver: qemu guest-module
 	VA_BUILD_DIR=$(abspath $(BUILD)) QEMU=$(abspath $(BUILD))/qemu/build/qemu-system-x86_64 tests/driver/run.sh
 
+# Whole path: guest app -> libvaccel -> virtio plugin -> /dev/accel -> QEMU -> host plugins.
+test-e2e: qemu guest-module
+	tests/e2e/run.sh $(BUILD)
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 
@@ -57,10 +61,11 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke test-qemu test-libvirt test-driver
+test: unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
 	@echo "make test: all suites passed"
 
-demo: build
+# demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).
+demo: deps
 	scripts/demo.sh $(BUILD)
 
 clean:

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: Apache-2.0
+// The guest vAccel transport plugin ("virtio"): every operation of a session
+// bound to it is encoded as one REQ_RUN (encode.hpp) and sent through the
+// virtio-accel driver (/dev/accel, device.hpp) to the host, whose vAccel
+// runtime executes it; sessions and resources are mirrored on the host.
+//
+// Environment: VACCEL_VIRTIO_DEVICE overrides the device node (/dev/accel).
+// Extension (include/vaccel_virtio.h): the host plugin that executed the
+// calling thread's last op, and its timings.
+#include <cinttypes>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <vaccel.h>
+
+#include "device.hpp"
+#include "encode.hpp"
+#include "include/vaccel_virtio.h"
+#include "remote_ids.hpp"
+#include "status.hpp"
+
+namespace vaccel_virtio {
+namespace {
+
+Device g_dev;
+RemoteIds g_ids;
+
+// What the host said about the calling thread's last RUN.
+struct LastRun {
+	RunInfo info;
+	uint32_t status = VIRTIO_ACCEL_IOC_NO_STATUS;
+};
+thread_local LastRun t_last;
+
+long long ll(int64_t v)
+{
+	return static_cast<long long>(v);
+}
+
+// Sends one encoded op for `sess`, records the host's answer for the
+// extension and logs it. Returns the vAccel error.
+int forward(vaccel_session *sess, Request &r)
+{
+	const char *op = wire_op_name(r.op);
+	t_last = LastRun{};
+	if (!g_dev.serves(r.op)) {
+		vaccel_warn("[virtio] %s: the host does not serve this op "
+			    "(supported_ops 0x%" PRIx64 ")",
+			    op, static_cast<uint64_t>(g_dev.info().supported_ops));
+		return VACCEL_ENOTSUP;
+	}
+	RunInfo info;
+	Outcome o = g_dev.run(static_cast<uint64_t>(sess->remote_id), r, &info);
+	t_last.info = info;
+	t_last.status = o.status;
+	if (o.err) {
+		vaccel_warn("[virtio] %s in session %lld (remote %lld) failed: "
+			    "device status %s (%u), detail %u, ioctl errno %d "
+			    "-> vAccel error %d",
+			    op, ll(sess->id), ll(sess->remote_id),
+			    status_name(o.status), o.status, o.detail,
+			    o.sys_errno, o.err);
+		return o.err;
+	}
+	vaccel_info("[virtio] %s in session %lld: executed by host plugin "
+		    "'%s' in %" PRIu64 " ns (guest round trip %" PRIu64 " ns)",
+		    op, ll(sess->id), info.executor, info.exec_ns, info.rtt_ns);
+	return VACCEL_OK;
+}
+
+// Remote id of `res` as registered with `sess`; 0 (and a log line) if none.
+uint64_t remote_resource(const vaccel_resource *res, const vaccel_session *sess,
+			 const char *op)
+{
+	uint64_t id = res ? g_ids.get(res->id, sess->id) : 0;
+	if (!id)
+		vaccel_error("[virtio] %s: resource %lld has no host copy in "
+			     "session %lld",
+			     op, ll(res ? res->id : 0), ll(sess->id));
+	return id;
+}
+
+// Ops reserved for protocol 1.1 (tensor lists): refused before any output
+// is touched, with the reason.
+int reserved_op(const char *what)
+{
+	vaccel_warn("[virtio] %s: not carried by virtio-accel protocol 1.0 (the "
+		    "wire reserves it for protocol 1.1)",
+		    what);
+	return VACCEL_ENOTSUP;
+}
+
+// ---- session and resource hooks ----------------------------------------
+
+int session_init(vaccel_session *sess, uint32_t flags)
+{
+	// Low 16 bits are the plugin-type hint; REMOTE selected us and means
+	// nothing to the host.
+	const uint32_t hint = flags & 0xffffu &
+			      ~static_cast<uint32_t>(VACCEL_PLUGIN_REMOTE);
+	uint64_t id = 0;
+	Outcome o = g_dev.session_create(hint, &id);
+	if (o.err) {
+		vaccel_error("[virtio] SESSION_CREATE for session %lld failed: "
+			     "device status %s, detail %u, ioctl errno %d -> %d",
+			     ll(sess->id), status_name(o.status), o.detail,
+			     o.sys_errno, o.err);
+		return o.err;
+	}
+	sess->remote_id = static_cast<vaccel_id_t>(id);
+	vaccel_debug("[virtio] session %lld -> host session %" PRIu64,
+		     ll(sess->id), id);
+	return VACCEL_OK;
+}
+
+int session_release(vaccel_session *sess)
+{
+	Outcome o = g_dev.session_destroy(static_cast<uint64_t>(sess->remote_id));
+	g_ids.drop_session(sess->id);
+	if (o.err)
+		vaccel_error("[virtio] SESSION_DESTROY of host session %lld "
+			     "failed: device status %s, ioctl errno %d -> %d",
+			     ll(sess->remote_id), status_name(o.status),
+			     o.sys_errno, o.err);
+	sess->remote_id = 0;
+	return o.err;
+}
+
+int session_update(vaccel_session *, uint32_t)
+{
+	// The hint is consumed at SESSION_CREATE; the wire has no update.
+	return VACCEL_OK;
+}
+
+int resource_register(vaccel_resource *res, vaccel_session *sess)
+{
+	const uint32_t type = wire_resource_type(res->type);
+	if (!type || !res->nr_blobs) {
+		vaccel_error("[virtio] resource %lld: type %d / %zu blobs cannot "
+			     "be sent",
+			     ll(res->id), static_cast<int>(res->type),
+			     res->nr_blobs);
+		return VACCEL_EINVAL;
+	}
+	std::vector<BlobRef> blobs(res->nr_blobs);
+	for (size_t i = 0; i < res->nr_blobs; ++i) {
+		const vaccel_blob *b = res->blobs[i];
+		if (!valid_blob_name(b->name)) {
+			vaccel_error("[virtio] resource %lld: blob name '%s' "
+				     "is not allowed on the wire "
+				     "([A-Za-z0-9._-], 1..255 bytes)",
+				     ll(res->id), b->name ? b->name : "");
+			return VACCEL_EINVAL;
+		}
+		if (b->size && !b->data) {
+			vaccel_error("[virtio] resource %lld: blob %s not loaded",
+				     ll(res->id), b->name);
+			return VACCEL_EINVAL;
+		}
+		blobs[i] = BlobRef{b->name, b->data, b->size};
+	}
+	uint64_t id = 0;
+	Outcome o = g_dev.resource_register(
+		static_cast<uint64_t>(sess->remote_id), type, blobs.data(),
+		static_cast<uint32_t>(blobs.size()), &id);
+	if (o.err) {
+		vaccel_error("[virtio] RESOURCE_REGISTER of resource %lld in "
+			     "session %lld failed: device status %s, detail %u, "
+			     "ioctl errno %d -> %d",
+			     ll(res->id), ll(sess->id), status_name(o.status),
+			     o.detail, o.sys_errno, o.err);
+		return o.err;
+	}
+	g_ids.put(res->id, sess->id, id);
+	// Informational only (the last registration): a resource registered
+	// with several sessions has one host id per session, kept in g_ids.
+	res->remote_id = static_cast<vaccel_id_t>(id);
+	vaccel_debug("[virtio] resource %lld in session %lld -> host resource "
+		     "%" PRIu64,
+		     ll(res->id), ll(sess->id), id);
+	return VACCEL_OK;
+}
+
+int resource_unregister(vaccel_resource *res, vaccel_session *sess)
+{
+	const uint64_t id = g_ids.take(res->id, sess->id);
+	if (!id)
+		return VACCEL_ENOENT;
+	Outcome o = g_dev.resource_unregister(
+		static_cast<uint64_t>(sess->remote_id), id);
+	if (o.err)
+		vaccel_error("[virtio] RESOURCE_UNREGISTER of host resource "
+			     "%" PRIu64 " failed: device status %s, ioctl errno "
+			     "%d -> %d",
+			     id, status_name(o.status), o.sys_errno, o.err);
+	return o.err;
+}
+
+// ---- operations ---------------------------------------------------------
+
+int op_noop(vaccel_session *sess)
+{
+	Request r;
+	r.op = VIRTIO_ACCEL_OP_NOOP;
+	return forward(sess, r);
+}
+
+int op_exec(vaccel_session *sess, const char *library, const char *symbol,
+	    vaccel_arg *read, size_t nr_read, vaccel_arg *write,
+	    size_t nr_write)
+{
+	Request r;
+	if (int ret = encode_exec(r, library, symbol, read, nr_read, write,
+				  nr_write))
+		return ret;
+	return forward(sess, r);
+}
+
+int op_exec_res(vaccel_session *sess, vaccel_resource *res,
+		const char *symbol, vaccel_arg *read, size_t nr_read,
+		vaccel_arg *write, size_t nr_write)
+{
+	const uint64_t id = remote_resource(res, sess, "EXEC_WITH_RESOURCE");
+	if (!id)
+		return VACCEL_ENOENT;
+	Request r;
+	if (int ret = encode_exec_with_resource(r, id, symbol, read, nr_read,
+						write, nr_write))
+		return ret;
+	return forward(sess, r);
+}
+
+int op_sgemm(vaccel_session *sess, long long m, long long n, long long k,
+	     float alpha, float *a, long long lda, float *b, long long ldb,
+	     float beta, float *c, long long ldc)
+{
+	Request r;
+	if (int ret = encode_sgemm(r, m, n, k, alpha, a, lda, b, ldb, beta, c,
+				   ldc)) {
+		vaccel_error("[virtio] SGEMM: shape m=%lld n=%lld k=%lld "
+			     "lda=%lld ldb=%lld ldc=%lld is outside the wire's "
+			     "limits",
+			     m, n, k, lda, ldb, ldc);
+		return ret;
+	}
+	return forward(sess, r);
+}
+
+int op_minmax(vaccel_session *sess, const double *indata, int ndata, int low,
+	      int high, double *outdata, double *min, double *max)
+{
+	double mm[2] = {0, 0};
+	Request r;
+	if (int ret = encode_minmax(r, indata, ndata, low, high, outdata, mm))
+		return ret;
+	int ret = forward(sess, r);
+	if (ret == VACCEL_OK) {
+		*min = mm[0];
+		*max = mm[1];
+	}
+	return ret;
+}
+
+int op_classify(vaccel_session *sess, const void *img, unsigned char *text,
+		unsigned char *imgname, size_t len_img, size_t len_text,
+		size_t len_imgname)
+{
+	Request r;
+	encode_classify(r, img, len_img, text, len_text, imgname, len_imgname);
+	return forward(sess, r);
+}
+
+template <uint32_t Op>
+int op_image(vaccel_session *sess, const void *img, unsigned char *imgname,
+	     size_t len_img, size_t len_imgname)
+{
+	Request r;
+	encode_image(r, Op, img, len_img, imgname, len_imgname);
+	return forward(sess, r);
+}
+
+int op_arraycopy(vaccel_session *sess, int a[], int out[], size_t len)
+{
+	Request r;
+	encode_fpga_arraycopy(r, a, out, len);
+	return forward(sess, r);
+}
+
+int op_mmult(vaccel_session *sess, float a[], float b[], float c[], size_t len)
+{
+	Request r;
+	encode_fpga_mmult(r, a, b, c, len);
+	return forward(sess, r);
+}
+
+int op_parallel(vaccel_session *sess, float a[], float b[], float add[],
+		float mult[], size_t len)
+{
+	Request r;
+	encode_fpga_parallel(r, a, b, add, mult, len);
+	return forward(sess, r);
+}
+
+int op_vadd(vaccel_session *sess, float a[], float b[], float c[],
+	    size_t len_a, size_t len_b)
+{
+	Request r;
+	encode_fpga_vadd(r, a, b, c, len_a, len_b);
+	return forward(sess, r);
+}
+
+int op_opencv(vaccel_session *sess, vaccel_arg *read, int nr_read,
+	      vaccel_arg *write, int nr_write)
+{
+	if (nr_read < 0 || nr_write < 0)
+		return VACCEL_EINVAL;
+	Request r;
+	encode_generic(r, VIRTIO_ACCEL_OP_OPENCV, read,
+		       static_cast<size_t>(nr_read), write,
+		       static_cast<size_t>(nr_write));
+	return forward(sess, r);
+}
+
+// Model LOAD/UNLOAD: the resource travelled at registration; only its id is
+// sent.
+int model_op(vaccel_session *sess, const vaccel_resource *model, uint32_t op)
+{
+	const uint64_t id = remote_resource(model, sess, wire_op_name(op));
+	if (!id)
+		return VACCEL_ENOENT;
+	Request r;
+	encode_model_op(r, op, id);
+	return forward(sess, r);
+}
+
+int set_tf_status(vaccel_tf_status *status, int ret)
+{
+	if (status)
+		vaccel_tf_status_init(status, ret ? 1 : 0,
+				      ret ? "failed on the virtio-accel host"
+					  : "done by the virtio-accel host");
+	return ret;
+}
+
+int op_tf_load(vaccel_session *sess, vaccel_resource *model,
+	       vaccel_tf_status *status)
+{
+	return set_tf_status(
+		status, model_op(sess, model, VIRTIO_ACCEL_OP_TF_MODEL_LOAD));
+}
+
+int op_tf_unload(vaccel_session *sess, vaccel_resource *model,
+		 vaccel_tf_status *status)
+{
+	return set_tf_status(
+		status, model_op(sess, model, VIRTIO_ACCEL_OP_TF_MODEL_UNLOAD));
+}
+
+int op_tflite_load(vaccel_session *sess, vaccel_resource *model)
+{
+	return model_op(sess, model, VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD);
+}
+
+int op_tflite_unload(vaccel_session *sess, vaccel_resource *model)
+{
+	return model_op(sess, model, VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD);
+}
+
+int op_torch_load(vaccel_session *sess, const vaccel_resource *model)
+{
+	return model_op(sess, model, VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD);
+}
+
+int op_tf_run(vaccel_session *, const vaccel_resource *,
+	      const vaccel_tf_buffer *, const vaccel_tf_node *,
+	      vaccel_tf_tensor *const *, int, const vaccel_tf_node *,
+	      vaccel_tf_tensor **, int, vaccel_tf_status *)
+{
+	return reserved_op("TF_MODEL_RUN");
+}
+
+int op_tflite_run(vaccel_session *, const vaccel_resource *,
+		  vaccel_tflite_tensor *const *, int, vaccel_tflite_tensor **,
+		  int, uint8_t *)
+{
+	return reserved_op("TFLITE_MODEL_RUN");
+}
+
+int op_torch_run(vaccel_session *, const vaccel_resource *,
+		 const vaccel_torch_buffer *, vaccel_torch_tensor **, int,
+		 vaccel_torch_tensor **, int)
+{
+	return reserved_op("TORCH_MODEL_RUN");
+}
+
+int op_torch_sgemm(vaccel_session *, vaccel_torch_tensor **,
+		   vaccel_torch_tensor **, vaccel_torch_tensor **, int, int,
+		   int, vaccel_torch_tensor **)
+{
+	return reserved_op("TORCH_SGEMM");
+}
+
+// ---- plugin lifetime ----------------------------------------------------
+
+int plugin_init()
+{
+	const char *env = std::getenv("VACCEL_VIRTIO_DEVICE");
+	const char *path = env && *env ? env : "/dev/accel";
+	std::string why;
+	if (int ret = g_dev.open(path, &why)) {
+		vaccel_error("[virtio] %s", why.c_str());
+		return ret;
+	}
+	const virtio_accel_ioc_info &i = g_dev.info();
+	vaccel_info("[virtio] %s: protocol %u.%u, %u of %u queues, max_args %u, "
+		    "supported ops 0x%llx",
+		    path, i.version >> 16, i.version & 0xffff, i.num_queues,
+		    i.num_request_queues, i.max_args,
+		    static_cast<unsigned long long>(i.supported_ops));
+
+	// Functions whose signatures differ from the runtime's typedef only
+	// in constness of array parameters are cast through the typedefs so
+	// that a signature mismatch is a compile error.
+	static vaccel_op ops[] = {
+		VACCEL_OP_INIT(ops[0], VACCEL_OP_NOOP,
+			       static_cast<vaccel_noop_fn_t>(op_noop)),
+		VACCEL_OP_INIT(ops[1], VACCEL_OP_EXEC,
+			       static_cast<vaccel_exec_fn_t>(op_exec)),
+		VACCEL_OP_INIT(ops[2], VACCEL_OP_EXEC_WITH_RESOURCE,
+			       static_cast<vaccel_exec_with_resource_fn_t>(
+				       op_exec_res)),
+		VACCEL_OP_INIT(ops[3], VACCEL_OP_BLAS_SGEMM,
+			       static_cast<vaccel_sgemm_fn_t>(op_sgemm)),
+		VACCEL_OP_INIT(ops[4], VACCEL_OP_MINMAX,
+			       static_cast<vaccel_minmax_fn_t>(op_minmax)),
+		VACCEL_OP_INIT(ops[5], VACCEL_OP_IMAGE_CLASSIFY,
+			       static_cast<vaccel_image_classify_fn_t>(
+				       op_classify)),
+		VACCEL_OP_INIT(ops[6], VACCEL_OP_IMAGE_DETECT,
+			       static_cast<vaccel_image_op_fn_t>(
+				       op_image<VIRTIO_ACCEL_OP_IMAGE_DETECT>)),
+		VACCEL_OP_INIT(ops[7], VACCEL_OP_IMAGE_SEGMENT,
+			       static_cast<vaccel_image_op_fn_t>(
+				       op_image<VIRTIO_ACCEL_OP_IMAGE_SEGMENT>)),
+		VACCEL_OP_INIT(ops[8], VACCEL_OP_IMAGE_POSE,
+			       static_cast<vaccel_image_op_fn_t>(
+				       op_image<VIRTIO_ACCEL_OP_IMAGE_POSE>)),
+		VACCEL_OP_INIT(ops[9], VACCEL_OP_IMAGE_DEPTH,
+			       static_cast<vaccel_image_op_fn_t>(
+				       op_image<VIRTIO_ACCEL_OP_IMAGE_DEPTH>)),
+		VACCEL_OP_INIT(ops[10], VACCEL_OP_FPGA_ARRAYCOPY,
+			       static_cast<vaccel_fpga_arraycopy_fn_t>(
+				       op_arraycopy)),
+		VACCEL_OP_INIT(ops[11], VACCEL_OP_FPGA_MMULT,
+			       static_cast<vaccel_fpga_mmult_fn_t>(op_mmult)),
+		VACCEL_OP_INIT(ops[12], VACCEL_OP_FPGA_PARALLEL,
+			       static_cast<vaccel_fpga_parallel_fn_t>(
+				       op_parallel)),
+		VACCEL_OP_INIT(ops[13], VACCEL_OP_FPGA_VECTORADD,
+			       static_cast<vaccel_fpga_vadd_fn_t>(op_vadd)),
+		VACCEL_OP_INIT(ops[14], VACCEL_OP_OPENCV,
+			       static_cast<vaccel_opencv_fn_t>(op_opencv)),
+		VACCEL_OP_INIT(ops[15], VACCEL_OP_TF_MODEL_LOAD,
+			       static_cast<vaccel_tf_model_load_fn_t>(
+				       op_tf_load)),
+		VACCEL_OP_INIT(ops[16], VACCEL_OP_TF_MODEL_UNLOAD,
+			       static_cast<vaccel_tf_model_unload_fn_t>(
+				       op_tf_unload)),
+		VACCEL_OP_INIT(ops[17], VACCEL_OP_TF_MODEL_RUN,
+			       static_cast<vaccel_tf_model_run_fn_t>(op_tf_run)),
+		VACCEL_OP_INIT(ops[18], VACCEL_OP_TFLITE_MODEL_LOAD,
+			       static_cast<vaccel_tflite_model_load_fn_t>(
+				       op_tflite_load)),
+		VACCEL_OP_INIT(ops[19], VACCEL_OP_TFLITE_MODEL_UNLOAD,
+			       static_cast<vaccel_tflite_model_unload_fn_t>(
+				       op_tflite_unload)),
+		VACCEL_OP_INIT(ops[20], VACCEL_OP_TFLITE_MODEL_RUN,
+			       static_cast<vaccel_tflite_model_run_fn_t>(
+				       op_tflite_run)),
+		VACCEL_OP_INIT(ops[21], VACCEL_OP_TORCH_MODEL_LOAD,
+			       static_cast<vaccel_torch_model_load_fn_t>(
+				       op_torch_load)),
+		VACCEL_OP_INIT(ops[22], VACCEL_OP_TORCH_MODEL_RUN,
+			       static_cast<vaccel_torch_model_run_fn_t>(
+				       op_torch_run)),
+		VACCEL_OP_INIT(ops[23], VACCEL_OP_TORCH_SGEMM,
+			       static_cast<vaccel_torch_sgemm_fn_t>(
+				       op_torch_sgemm)),
+	};
+	int ret = vaccel_plugin_register_ops(ops, sizeof(ops) / sizeof(ops[0]));
+	if (ret)
+		g_dev.close();
+	return ret;
+}
+
+int plugin_fini()
+{
+	g_dev.close();
+	return VACCEL_OK;
+}
+
+}  // namespace
+}  // namespace vaccel_virtio
+
+// ---- extension (include/vaccel_virtio.h) ----------------------------------
+
+extern "C" __attribute__((visibility("default"))) const char *
+vaccel_virtio_last_executor(void)
+{
+	return vaccel_virtio::t_last.info.executor;
+}
+
+extern "C" __attribute__((visibility("default"))) uint64_t
+vaccel_virtio_last_exec_ns(void)
+{
+	return vaccel_virtio::t_last.info.exec_ns;
+}
+
+extern "C" __attribute__((visibility("default"))) uint64_t
+vaccel_virtio_last_rtt_ns(void)
+{
+	return vaccel_virtio::t_last.info.rtt_ns;
+}
+
+extern "C" __attribute__((visibility("default"))) uint32_t
+vaccel_virtio_last_status(void)
+{
+	return vaccel_virtio::t_last.status;
+}
+
+VACCEL_PLUGIN(.name = "virtio", .version = VACCEL_VERSION,
+	      .vaccel_version = VACCEL_VERSION,
+	      .init = vaccel_virtio::plugin_init,
+	      .fini = vaccel_virtio::plugin_fini, .is_virtio = true,
+	      .type = VACCEL_PLUGIN_REMOTE | VACCEL_PLUGIN_GENERIC,
+	      .session_init = vaccel_virtio::session_init,
+	      .session_release = vaccel_virtio::session_release,
+	      .session_update = vaccel_virtio::session_update,
+	      .resource_register = vaccel_virtio::resource_register,
+	      .resource_unregister = vaccel_virtio::resource_unregister)
