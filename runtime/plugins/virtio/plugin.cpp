@@ -19,6 +19,7 @@
 #include "include/vaccel_virtio.h"
 #include "remote_ids.hpp"
 #include "status.hpp"
+#include "tensors.hpp"
 
 namespace vaccel_virtio {
 namespace {
@@ -79,16 +80,6 @@ uint64_t remote_resource(const vaccel_resource *res, const vaccel_session *sess,
 			     "session %lld",
 			     op, ll(res ? res->id : 0), ll(sess->id));
 	return id;
-}
-
-// Ops reserved for protocol 1.1 (tensor lists): refused before any output
-// is touched, with the reason.
-int reserved_op(const char *what)
-{
-	vaccel_warn("[virtio] %s: not carried by virtio-accel protocol 1.0 (the "
-		    "wire reserves it for protocol 1.1)",
-		    what);
-	return VACCEL_ENOTSUP;
 }
 
 // ---- session and resource hooks ----------------------------------------
@@ -372,33 +363,196 @@ int op_torch_load(vaccel_session *sess, const vaccel_resource *model)
 	return model_op(sess, model, VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD);
 }
 
-int op_tf_run(vaccel_session *, const vaccel_resource *,
-	      const vaccel_tf_buffer *, const vaccel_tf_node *,
-	      vaccel_tf_tensor *const *, int, const vaccel_tf_node *,
-	      vaccel_tf_tensor **, int, vaccel_tf_status *)
+// ---- tensor lists (spec §8.3.1) -------------------------------------------
+
+template <typename Tensor>
+TensorView view_of(const Tensor *t)
 {
-	return reserved_op("TF_MODEL_RUN");
+	TensorView v;
+	v.data_type = static_cast<uint32_t>(t->data_type);
+	v.nr_dims = t->nr_dims < 0 ? VIRTIO_ACCEL_MAX_DIMS + 1
+				   : static_cast<uint32_t>(t->nr_dims);
+	for (uint32_t i = 0; i < v.nr_dims && i < VIRTIO_ACCEL_MAX_DIMS; i++)
+		v.dims[i] = static_cast<int64_t>(t->dims[i]);
+	v.data = t->data;
+	v.size = t->size;
+	return v;
 }
 
-int op_tflite_run(vaccel_session *, const vaccel_resource *,
-		  vaccel_tflite_tensor *const *, int, vaccel_tflite_tensor **,
-		  int, uint8_t *)
+// Runs an encoded tensor op; when the host reports that an output did not
+// fit (EOVERFLOW), offers more room and runs it again, up to what the
+// device's max_response_bytes allows.
+template <typename Encode>
+int run_tensors(vaccel_session *sess, size_t nout, uint64_t capacity,
+		Encode encode)
 {
-	return reserved_op("TFLITE_MODEL_RUN");
+	// writable part = resp_hdr + run_resp + nout x (tensor_out + data)
+	const uint64_t fixed = sizeof(virtio_accel_resp_hdr) +
+			       sizeof(virtio_accel_run_resp);
+	const uint64_t room = g_dev.info().max_response_bytes;
+	const uint64_t limit =
+		nout && room > fixed + nout * sizeof(virtio_accel_tensor_out)
+			? (room - fixed) / nout - sizeof(virtio_accel_tensor_out)
+			: 0;
+	if (capacity > limit)
+		capacity = limit;
+	for (;;) {
+		Request r;
+		if (int ret = encode(r, capacity))
+			return ret;
+		int ret = forward(sess, r);
+		if (ret != EOVERFLOW || capacity >= limit)
+			return ret;
+		vaccel_info("[virtio] output larger than %llu bytes: retrying "
+			    "with more room",
+			    static_cast<unsigned long long>(capacity));
+		capacity = capacity > limit / 8 ? limit : capacity * 8;
+	}
 }
 
-int op_torch_run(vaccel_session *, const vaccel_resource *,
-		 const vaccel_torch_buffer *, vaccel_torch_tensor **, int,
-		 vaccel_torch_tensor **, int)
+// Allocates the framework's tensor for output j and copies the host's bytes.
+template <typename Tensor, typename Dim, typename Alloc>
+int take_output(const TensorRun &tr, size_t j, Tensor **out, Alloc alloc)
 {
-	return reserved_op("TORCH_MODEL_RUN");
+	TensorView v = tr.output(j);
+	Dim dims[VIRTIO_ACCEL_MAX_DIMS];
+	for (uint32_t i = 0; i < v.nr_dims; i++)
+		dims[i] = static_cast<Dim>(v.dims[i]);
+	*out = nullptr;
+	int ret = alloc(out, static_cast<int>(v.nr_dims), dims, v.data_type,
+			static_cast<size_t>(v.size));
+	if (ret == VACCEL_OK && v.size)
+		std::memcpy((*out)->data, v.data, v.size);
+	return ret;
 }
 
-int op_torch_sgemm(vaccel_session *, vaccel_torch_tensor **,
-		   vaccel_torch_tensor **, vaccel_torch_tensor **, int, int,
-		   int, vaccel_torch_tensor **)
+template <typename Tensor>
+std::vector<TensorView> views(Tensor *const *in, int n)
 {
-	return reserved_op("TORCH_SGEMM");
+	std::vector<TensorView> v;
+	for (int i = 0; i < n; i++)
+		v.push_back(view_of(in[i]));
+	return v;
+}
+
+int op_tf_run(vaccel_session *sess, const vaccel_resource *model,
+	      const vaccel_tf_buffer *options, const vaccel_tf_node *in_nodes,
+	      vaccel_tf_tensor *const *in, int nr_in,
+	      const vaccel_tf_node *out_nodes, vaccel_tf_tensor **out,
+	      int nr_out, vaccel_tf_status *status)
+{
+	uint64_t id = remote_resource(model, sess, "TF_MODEL_RUN");
+	if (!id || nr_in < 0 || nr_out < 0)
+		return set_tf_status(status, id ? VACCEL_EINVAL : VACCEL_ENOENT);
+	std::vector<TensorView> inputs = views(in, nr_in);
+	std::vector<NodeView> inn, outn;
+	for (int i = 0; i < nr_in; i++)
+		inn.push_back({true, in_nodes[i].id, in_nodes[i].name});
+	for (int j = 0; j < nr_out; j++)
+		outn.push_back({true, out_nodes[j].id, out_nodes[j].name});
+	TensorRun tr;
+	int ret = run_tensors(sess, nr_out, first_capacity(inputs),
+			      [&](Request &r, uint64_t cap) {
+				      return tr.encode_model_run(
+					      r, VIRTIO_ACCEL_OP_TF_MODEL_RUN, id,
+					      options ? options->data : nullptr,
+					      options ? options->size : 0, inn,
+					      inputs, outn, cap);
+			      });
+	for (int j = 0; ret == VACCEL_OK && j < nr_out; j++)
+		ret = take_output<vaccel_tf_tensor, int64_t>(
+			tr, j, &out[j],
+			[](vaccel_tf_tensor **t, int nd, const int64_t *d,
+			   uint32_t type, size_t size) {
+				return vaccel_tf_tensor_allocate(
+					t, nd, d,
+					static_cast<vaccel_tf_data_type>(type),
+					size);
+			});
+	return set_tf_status(status, ret);
+}
+
+int op_tflite_run(vaccel_session *sess, const vaccel_resource *model,
+		  vaccel_tflite_tensor *const *in, int nr_in,
+		  vaccel_tflite_tensor **out, int nr_out, uint8_t *status)
+{
+	uint64_t id = remote_resource(model, sess, "TFLITE_MODEL_RUN");
+	if (!id || nr_in < 0 || nr_out < 0)
+		return id ? VACCEL_EINVAL : VACCEL_ENOENT;
+	std::vector<TensorView> inputs = views(in, nr_in);
+	std::vector<NodeView> inn(nr_in), outn(nr_out);
+	TensorRun tr;
+	int ret = run_tensors(sess, nr_out, first_capacity(inputs),
+			      [&](Request &r, uint64_t cap) {
+				      return tr.encode_model_run(
+					      r, VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN,
+					      id, nullptr, 0, inn, inputs, outn,
+					      cap);
+			      });
+	for (int j = 0; ret == VACCEL_OK && j < nr_out; j++)
+		ret = take_output<vaccel_tflite_tensor, int32_t>(
+			tr, j, &out[j],
+			[](vaccel_tflite_tensor **t, int nd, const int32_t *d,
+			   uint32_t type, size_t size) {
+				return vaccel_tflite_tensor_allocate(
+					t, nd, d,
+					static_cast<vaccel_tflite_data_type>(
+						type),
+					size);
+			});
+	if (status)
+		*status = ret ? 1 : 0;
+	return ret;
+}
+
+int torch_alloc(vaccel_torch_tensor **t, int nd, const int64_t *d,
+		uint32_t type, size_t size)
+{
+	return vaccel_torch_tensor_allocate(
+		t, nd, d, static_cast<vaccel_torch_data_type>(type), size);
+}
+
+int op_torch_run(vaccel_session *sess, const vaccel_resource *model,
+		 const vaccel_torch_buffer *options, vaccel_torch_tensor **in,
+		 int nr_in, vaccel_torch_tensor **out, int nr_out)
+{
+	uint64_t id = remote_resource(model, sess, "TORCH_MODEL_RUN");
+	if (!id || nr_in < 0 || nr_out < 0)
+		return id ? VACCEL_EINVAL : VACCEL_ENOENT;
+	std::vector<TensorView> inputs = views(in, nr_in);
+	std::vector<NodeView> inn(nr_in), outn(nr_out);
+	TensorRun tr;
+	int ret = run_tensors(sess, nr_out, first_capacity(inputs),
+			      [&](Request &r, uint64_t cap) {
+				      return tr.encode_model_run(
+					      r, VIRTIO_ACCEL_OP_TORCH_MODEL_RUN,
+					      id, options ? options->data : nullptr,
+					      options ? options->size : 0, inn,
+					      inputs, outn, cap);
+			      });
+	for (int j = 0; ret == VACCEL_OK && j < nr_out; j++)
+		ret = take_output<vaccel_torch_tensor, int64_t>(tr, j, &out[j],
+								 torch_alloc);
+	return ret;
+}
+
+int op_torch_sgemm(vaccel_session *sess, vaccel_torch_tensor **a,
+		   vaccel_torch_tensor **b, vaccel_torch_tensor **c, int m,
+		   int n, int k, vaccel_torch_tensor **out)
+{
+	if (!a || !b || !c || !*a || !*b || !*c || !out)
+		return VACCEL_EINVAL;
+	TensorView va = view_of(*a), vb = view_of(*b), vc = view_of(*c);
+	TensorRun tr;
+	int ret = run_tensors(sess, 1, first_capacity({va, vb, vc}),
+			      [&](Request &r, uint64_t cap) {
+				      return tr.encode_torch_sgemm(r, m, n, k, va,
+								   vb, vc, cap);
+			      });
+	if (ret == VACCEL_OK)
+		ret = take_output<vaccel_torch_tensor, int64_t>(tr, 0, out,
+								 torch_alloc);
+	return ret;
 }
 
 // ---- plugin lifetime ----------------------------------------------------

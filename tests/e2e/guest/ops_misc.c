@@ -94,6 +94,88 @@ static void images(void)
 	vaccel_session_release(&ls);
 }
 
+/* Same shape, same bytes: what a remote and a local tensor run returned. */
+static int same_tensor(int nr_dims_a, const int64_t *dims_a, size_t size_a,
+		       const void *data_a, int nr_dims_b, const int64_t *dims_b,
+		       size_t size_b, const void *data_b)
+{
+	if (nr_dims_a != nr_dims_b || size_a != size_b)
+		return 0;
+	for (int i = 0; i < nr_dims_a; i++)
+		if (dims_a[i] != dims_b[i])
+			return 0;
+	return size_a == 0 || memcmp(data_a, data_b, size_a) == 0;
+}
+
+/* Tensor lists (spec 8.3.1): model RUN of each framework through the device
+ * and natively, both served by the noop plugin, which echoes its inputs. */
+static void tensor_runs(struct vaccel_session *rs, struct vaccel_session *ls,
+			struct vaccel_resource *m)
+{
+	float x[6] = {0.5f, -1, 2, 3.25f, 4, 5};
+	int64_t dims64[2] = {2, 3};
+	int32_t dims32[2] = {2, 3};
+
+	struct vaccel_tf_node in_node, out_node;
+	vaccel_tf_node_init(&in_node, "serving_default_x", 0);
+	vaccel_tf_node_init(&out_node, "StatefulPartitionedCall", 0);
+	struct vaccel_tf_tensor *tin = NULL, *tr = NULL, *tl = NULL;
+	vaccel_tf_tensor_new(&tin, 2, dims64, VACCEL_TF_FLOAT);
+	vaccel_tf_tensor_set_data(tin, x, sizeof x);
+	struct vaccel_tf_status st = {0};
+	int r = vaccel_tf_model_run(rs, m, NULL, &in_node, &tin, 1, &out_node,
+				    &tr, 1, &st);
+	vaccel_tf_status_release(&st);
+	int l = vaccel_tf_model_run(ls, m, NULL, &in_node, &tin, 1, &out_node,
+				    &tl, 1, &st);
+	vaccel_tf_status_release(&st);
+	e2e_check(!r && !l && tr && tl &&
+			  same_tensor(tr->nr_dims, tr->dims, tr->size, tr->data,
+				      tl->nr_dims, tl->dims, tl->size, tl->data),
+		  "model.tf_run", "remote %d local %d", r, l);
+	vaccel_tf_tensor_delete(tr);
+	vaccel_tf_tensor_delete(tl);
+	vaccel_tf_tensor_delete(tin);
+	vaccel_tf_node_release(&in_node);
+	vaccel_tf_node_release(&out_node);
+
+	struct vaccel_tflite_tensor *fin = NULL, *fr = NULL, *fl = NULL;
+	vaccel_tflite_tensor_new(&fin, 2, dims32, VACCEL_TFLITE_FLOAT32);
+	vaccel_tflite_tensor_set_data(fin, x, sizeof x);
+	uint8_t fst = 0;
+	r = vaccel_tflite_model_run(rs, m, &fin, 1, &fr, 1, &fst);
+	l = vaccel_tflite_model_run(ls, m, &fin, 1, &fl, 1, &fst);
+	int same = !r && !l && fr && fl && fr->nr_dims == fl->nr_dims &&
+		   fr->size == fl->size && fr->dims[1] == fl->dims[1] &&
+		   memcmp(fr->data, fl->data, fr->size) == 0;
+	e2e_check(same, "model.tflite_run", "remote %d local %d", r, l);
+	vaccel_tflite_tensor_delete(fr);
+	vaccel_tflite_tensor_delete(fl);
+	vaccel_tflite_tensor_delete(fin);
+
+	struct vaccel_torch_tensor *pin = NULL, *pr = NULL, *pl = NULL;
+	vaccel_torch_tensor_new(&pin, 2, dims64, VACCEL_TORCH_FLOAT);
+	vaccel_torch_tensor_set_data(pin, x, sizeof x);
+	r = vaccel_torch_model_run(rs, m, NULL, &pin, 1, &pr, 1);
+	l = vaccel_torch_model_run(ls, m, NULL, &pin, 1, &pl, 1);
+	e2e_check(!r && !l && pr && pl &&
+			  same_tensor((int)pr->nr_dims, pr->dims, pr->size,
+				      pr->data, (int)pl->nr_dims, pl->dims,
+				      pl->size, pl->data),
+		  "model.torch_run", "remote %d local %d", r, l);
+	vaccel_torch_tensor_delete(pr);
+	vaccel_torch_tensor_delete(pl);
+
+	/* The noop plugin computes nothing for torch sgemm: both succeed. */
+	struct vaccel_torch_tensor *sr = NULL, *sl = NULL;
+	r = vaccel_torch_sgemm(rs, &pin, &pin, &pin, 2, 3, 0, &sr);
+	l = vaccel_torch_sgemm(ls, &pin, &pin, &pin, 2, 3, 0, &sl);
+	e2e_check(!r && !l, "model.torch_sgemm", "remote %d local %d", r, l);
+	vaccel_torch_tensor_delete(sr);
+	vaccel_torch_tensor_delete(sl);
+	vaccel_torch_tensor_delete(pin);
+}
+
 static void models(void)
 {
 	struct vaccel_session rs, ls;
@@ -134,11 +216,7 @@ static void models(void)
 	l1 = vaccel_torch_model_load(&ls, &m);
 	e2e_check(!r1 && !l1, "model.torch_load", "remote %d local %d", r1,
 		  l1);
-	/* Tensor lists are reserved for protocol 1.1: ENOTSUP remotely. */
-	uint8_t tst = 0;
-	r1 = vaccel_tflite_model_run(&rs, &m, NULL, 0, NULL, 0, &tst);
-	e2e_check(r1 == VACCEL_ENOTSUP, "model.tflite_run_reserved",
-		  "remote %d (want %d)", r1, VACCEL_ENOTSUP);
+	tensor_runs(&rs, &ls, &m);
 	vaccel_resource_unregister(&m, &rs);
 	vaccel_resource_unregister(&m, &ls);
 out:
