@@ -12,27 +12,32 @@ thread_local std::string t_last_error;
 thread_local const char *t_last_plugin = nullptr;
 } // namespace
 
-int fail(int code, const char *fmt, ...)
+namespace {
+int record(vaccel_log_level_t level, int code, const char *fmt, va_list ap)
 {
 	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	t_last_error = buf;
+	vaccel_log(level, "%s", buf);
+	return code;
+}
+} // namespace
+
+int fail(int code, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	record(VACCEL_LOG_ERROR, code, fmt, ap);
 	va_end(ap);
-	t_last_error = buf;
-	vaccel_error("%s", buf);
 	return code;
 }
 
 int quiet_fail(int code, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	record(VACCEL_LOG_DEBUG, code, fmt, ap);
 	va_end(ap);
-	t_last_error = buf;
-	vaccel_debug("%s", buf);
 	return code;
 }
 
