@@ -9,9 +9,11 @@
 #                  the runtime's examples unchanged, the benchmark, module unload + reload.
 #   VM "guestcode" device: allow-guest-code=on, no allow-list. Runs: exec_with_resource with the guest's
 #                  library sent by content (device vs native), exec refused, the exec_with_resource example.
+#   VM "opencl"    device: plugins=opencl:cpu. Runs: sgemm, minmax, fpga vadd executed by the host's OpenCL
+#                  plugin (PoCL here), results equal to the guest's native cpu plugin.
 #
 # Usage: tests/e2e/run.sh [CMAKE_BUILD_DIR]     (default: $VA_BUILD_DIR, else build)
-# Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2), VA_E2E_ONLY=main|guestcode.
+# Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2), VA_E2E_ONLY=main|guestcode|opencl.
 # Outputs under CMAKE_BUILD_DIR/e2e-vm: the serial logs (main.log, guestcode.log) and bench.md.
 set -uo pipefail
 
@@ -33,7 +35,7 @@ if [ ! -f "$BUILD/CMakeCache.txt" ] || [ ! -d "$BUILD/runtime/plugins/virtio" ];
   # (re)configure: picks up runtime/plugins/virtio in a build dir configured before it existed
   cmake -S "$ROOT" -B "$BUILD" >"$OUT/cmake.log" 2>&1 || { tail -20 "$OUT/cmake.log" >&2; die "cmake configure"; }
 fi
-cmake --build "$BUILD" -j"$JOBS" --target vaccel vaccel-cpu vaccel-noop vaccel-exec vaccel-virtio mytestlib \
+cmake --build "$BUILD" -j"$JOBS" --target vaccel vaccel-cpu vaccel-noop vaccel-exec vaccel-virtio vaccel-opencl mytestlib \
   >"$OUT/build.log" 2>&1 || { grep -E 'error' "$OUT/build.log" | head -20 >&2; die "host build"; }
 QEMU_WRAPPER=$("$ROOT/scripts/build-qemu.sh" "$BUILD" | tail -n1) || die "scripts/build-qemu.sh failed"
 QEMU=$BUILD/qemu/build/qemu-system-x86_64
@@ -53,7 +55,7 @@ E2ELIB=$BIN/libe2e-exec.so
 #         file on both sides, and RUNPATHs resolve in the guest) ----------------------------------------------------
 adds=()
 for f in "$RT"/libvaccel.so.0 "$RT"/libvaccel-{virtio,cpu,noop,exec}.so "$LIB" \
-         "$BIN"/e2e_{ops,stress,hammer,stats,bench} "$E2ELIB" \
+         "$BIN"/e2e_{ops,stress,hammer,stats,bench,executor} "$E2ELIB" \
          "$BIN"/examples/{noop,exec,exec_with_resource,sgemm,genop,classify}; do
   [ -e "$f" ] || die "missing $f"
   adds+=(--add "$f:$f")
@@ -81,10 +83,13 @@ ONLY=${VA_E2E_ONLY:-}
   boot main "plugins=$HOST_PLUGINS,exec-allowlist=$LIB:$E2ELIB,num-queues=2,profiling=on"
 [ -z "$ONLY" ] || [ "$ONLY" = guestcode ] &&
   boot guestcode "plugins=$HOST_PLUGINS,allow-guest-code=on"
+# A fresh PoCL kernel cache: the host's OpenCL plugin really compiles and runs its kernels.
+[ -z "$ONLY" ] || [ "$ONLY" = opencl ] &&
+  POCL_CACHE_DIR=$(mktemp -d) boot opencl "plugins=$RT/libvaccel-opencl.so:$RT/libvaccel-cpu.so"
 
 # ---- 5. verdict ----------------------------------------------------------------------------------------------------
 logs=()
-for n in main guestcode; do [ -f "$OUT/$n.log" ] && [ "$OUT/$n.log" -nt "$OUT/e2e.cpio.gz" ] && logs+=("$OUT/$n.log"); done
+for n in main guestcode opencl; do [ -f "$OUT/$n.log" ] && [ "$OUT/$n.log" -nt "$OUT/e2e.cpio.gz" ] && logs+=("$OUT/$n.log"); done
 [ ${#logs[@]} -gt 0 ] || die "no VM log"
 results=$(cat "${logs[@]}" | tr -d '\r' | grep -aE '^E2E (PASS|FAIL|SKIP) ')
 echo "$results" | grep -aE '^E2E (FAIL|SKIP)' >&2

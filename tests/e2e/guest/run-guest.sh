@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the e2e VM as /test.sh (scripts/build-guest-image.sh's /init).
 # Kernel command line (set by tests/e2e/run.sh):
-#   va.e2e=main|guestcode   which scenario this VM runs
+#   va.e2e=main|guestcode|opencl   which scenario this VM runs
 #   va.rt=DIR               runtime build dir (libvaccel + plugins), same path as on the host
 #   va.bin=DIR              e2e programs and libe2e-exec.so, same path as on the host
 #   va.lib=PATH             libmytestlib.so (on the device's exec allow-list in "main")
@@ -32,6 +32,13 @@ example() {
 }
 
 [ -c /dev/accel ] && pass driver.dev_accel || { fail driver.dev_accel "no /dev/accel"; dmesg | tail -20; exit 1; }
+
+if [ "$MODE" = opencl ]; then
+  # Device: plugins=opencl:cpu. The host's OpenCL plugin must execute these ops.
+  run executor "$BIN/e2e_executor" opencl
+  run stats.idle "$BIN/e2e_stats" --expect-idle 5 opencl.host_idle_at_end
+  exit $rc
+fi
 
 if [ "$MODE" = guestcode ]; then
   # Device: allow-guest-code=on, no exec allow-list.
