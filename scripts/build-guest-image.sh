@@ -12,7 +12,7 @@
 #   --no-module          do not build or load virtio_accel.ko
 # Outputs in DIR: vmlinuz, NAME, virtio_accel.ko, kver.
 #
-# Guest /init contract: the script runs as root with /dev (devtmpfs), /proc, /sys, /tmp mounted and modules loaded;
+# Guest /init contract: the script runs as root with /dev (devtmpfs), /proc, /sys mounted, /tmp writable (in the initramfs) and modules loaded;
 # exit status 0 = pass. /init prints "VA-GUEST-VERDICT: PASS|FAIL ..." and writes 0x10 (pass, QEMU exits 33) or
 # 0x11 (fail, QEMU exits 35) to isa-debug-exit at port 0xf4. Kernel cmdline "va.shell=1" gives a shell instead.
 set -euo pipefail
