@@ -38,5 +38,8 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # The kernel postinst would build an initrd we never use; skipping it saves ~40 s.
 export INITRD=No
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Several builds may install at once (parallel make, a developer's second tree): wait for dpkg's lock
+# instead of failing on it.
+lock=(-o DPkg::Lock::Timeout=1800)
+apt-get "${lock[@]}" update -qq
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
