@@ -44,7 +44,7 @@ guest-module: deps
 test-driver: qemu guest-module
 	VA_BUILD_DIR=$(abspath $(BUILD)) QEMU=$(abspath $(BUILD))/qemu/build/qemu-system-x86_64 tests/driver/run.sh
 
-# Whole path: guest app -> libvaccel -> virtio plugin -> /dev/accel -> QEMU -> host plugins.
+# Whole path: guest app -> libvaccel -> virtio plugin -> /dev/virtio-accel0 -> QEMU -> host plugins.
 test-e2e: qemu guest-module
 	tests/e2e/run.sh $(BUILD)
 

@@ -5,7 +5,7 @@
  *  va_main.c    module init, virtio probe/remove, queues, hot-unplug
  *  va_req.c     request lifecycle: build, submit, complete, wait, free
  *  va_ubuf.c    user buffers: pin or bounce, scatterlist building
- *  va_ioctl.c   /dev/accel file operations, sessions, ioctls
+ *  va_ioctl.c   /dev/virtio-accel<N> file operations, sessions, ioctls
  */
 #ifndef VA_INTERNAL_H
 #define VA_INTERNAL_H
@@ -44,7 +44,7 @@
 /* One request virtqueue. @lock serializes add and get_buf on @vq. */
 struct va_vq {
 	struct virtqueue *vq;
-	spinlock_t lock;
+	spinlock_t lock;            /* serializes add and get_buf on @vq */
 	wait_queue_head_t space_wq; /* waiters for free descriptors */
 	unsigned long completions;  /* bumped under @lock on every used buffer */
 	char name[16];
@@ -81,7 +81,7 @@ struct va_dev {
 	atomic64_t next_req_id;
 	struct va_limits lim;
 	struct miscdevice misc;
-	char misc_name[16];
+	char misc_name[24];     /* "virtio-accel" + index */
 	int index;
 };
 

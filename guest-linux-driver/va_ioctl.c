@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-accel guest driver: /dev/accel file operations and ioctls.
+ * virtio-accel guest driver: /dev/virtio-accel<N> file operations and ioctls.
  *
  * Sessions belong to the open file that created them: another file cannot
  * name them (-ENOENT, so their existence does not leak either), and closing
@@ -26,6 +26,8 @@ static_assert(sizeof(struct virtio_accel_ioc_blob) == 32);
 static_assert(sizeof(struct virtio_accel_ioc_arg) == 24);
 static_assert(sizeof(struct virtio_accel_ioc_timer) == 32);
 static_assert(VIRTIO_ACCEL_IOC_EXECUTOR_LEN == VIRTIO_ACCEL_EXECUTOR_LEN);
+/* The dispatcher's first test on an ioctl number is its full 32 bits but the size. */
+static_assert(_IOC_SIZE(VIRTIO_ACCEL_IOC_RUN) == sizeof(struct virtio_accel_ioc_run));
 
 /* Short control requests that must not be abandoned lightly. */
 #define VA_CTRL_TIMEOUT (10 * HZ)
@@ -44,23 +46,20 @@ struct va_file {
 
 /* ---- struct copying (copy_struct_from_user semantics) ---- */
 
-static int va_copy_in(void *k, size_t ksize, size_t ver0,
-		      const void __user *u)
+/*
+ * Copies the ioctl struct in. @usize is _IOC_SIZE of the command (checked by
+ * va_ioctl() against the first version of the struct); the struct's size field
+ * must say the same.
+ */
+static int va_copy_in(void *k, size_t ksize, u32 usize, const void __user *u)
 {
-	u32 usize;
 	int err;
 
-	if (get_user(usize, (const u32 __user *)u))
-		return -EFAULT;
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
 	err = copy_struct_from_user(k, ksize, u, usize);
 	if (err)
 		return err;
-	/* The user may have changed it meanwhile; keep what we checked. */
-	*(u32 *)k = usize;
+	if (*(u32 *)k != usize)
+		return -EINVAL;
 	return 0;
 }
 
@@ -132,48 +131,41 @@ static int va_simple(struct va_dev *vd, u32 type, u64 sid,
 
 /* ---- ioctls ---- */
 
-static int va_ioc_info(struct va_file *vf, void __user *u)
+static int va_ioc_info(struct va_file *vf, void *karg, void __user *u)
 {
 	struct va_dev *vd = vf->vd;
-	struct virtio_accel_ioc_info i;
-	int err;
+	struct virtio_accel_ioc_info *i = karg;
 
-	err = va_copy_in(&i, sizeof(i), VIRTIO_ACCEL_IOC_INFO_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (i.flags)
+	if (i->flags)
 		return -EINVAL;
-	i.api_version = VIRTIO_ACCEL_IOC_API_VERSION;
-	i.version = vd->lim.version;
-	i.num_request_queues = vd->lim.num_request_queues;
-	i.num_queues = vd->nvqs;
-	i.max_sessions = vd->lim.max_sessions;
-	i.max_resources = vd->lim.max_resources;
-	i.max_segments = vd->lim.max_segments;
-	i.max_args = min_t(u32, vd->lim.max_args, VA_MAX_ARGS);
-	i.max_request_bytes = min_t(u64, vd->lim.max_request_bytes, VA_MAX_XFER);
-	i.max_response_bytes = min_t(u64, vd->lim.max_response_bytes, VA_MAX_XFER);
-	i.max_resource_bytes = vd->lim.max_resource_bytes;
-	i.supported_ops = vd->lim.supported_ops;
-	i.features = vd->features;
-	i.seg_limit = vd->lim.seg_limit;
-	i.reserved = 0;
-	return va_copy_back(u, &i, sizeof(i));
+	i->api_version = VIRTIO_ACCEL_IOC_API_VERSION;
+	i->version = vd->lim.version;
+	i->num_request_queues = vd->lim.num_request_queues;
+	i->num_queues = vd->nvqs;
+	i->max_sessions = vd->lim.max_sessions;
+	i->max_resources = vd->lim.max_resources;
+	i->max_segments = vd->lim.max_segments;
+	i->max_args = min_t(u32, vd->lim.max_args, VA_MAX_ARGS);
+	i->max_request_bytes = min_t(u64, vd->lim.max_request_bytes, VA_MAX_XFER);
+	i->max_response_bytes = min_t(u64, vd->lim.max_response_bytes, VA_MAX_XFER);
+	i->max_resource_bytes = vd->lim.max_resource_bytes;
+	i->supported_ops = vd->lim.supported_ops;
+	i->features = vd->features;
+	i->seg_limit = vd->lim.seg_limit;
+	i->reserved = 0;
+	return va_copy_back(u, i, sizeof(*i));
 }
 
-static int va_ioc_session_create(struct va_file *vf, void __user *u)
+static int va_ioc_session_create(struct va_file *vf, void *karg, void __user *u)
 {
 	struct virtio_accel_session_create p = {};
 	struct virtio_accel_id_resp id = {};
-	struct virtio_accel_ioc_session s;
+	struct virtio_accel_ioc_session *s = karg;
 	struct va_session *sess;
 	struct va_answer ans;
 	int err;
 
-	err = va_copy_in(&s, sizeof(s), VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (s.flags >> 16)
+	if (s->flags >> 16)
 		return -EINVAL;
 
 	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
@@ -192,7 +184,7 @@ static int va_ioc_session_create(struct va_file *vf, void __user *u)
 	 * Not killable: if the waiter left, the device would hold a session
 	 * nobody knows about until reset. The host answers this quickly.
 	 */
-	p.flags = cpu_to_le32(s.flags);
+	p.flags = cpu_to_le32(s->flags);
 	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_SESSION_CREATE, 0, &p,
 			sizeof(p), &id, sizeof(id), &ans, false);
 	if (!err && (ans.payload_len < sizeof(id) || !le64_to_cpu(id.id)))
@@ -208,30 +200,26 @@ static int va_ioc_session_create(struct va_file *vf, void __user *u)
 	}
 	mutex_unlock(&vf->lock);
 
-	s.status = ans.status;
-	s.detail = ans.detail;
-	s.session_id = err ? 0 : le64_to_cpu(id.id);
-	if (va_copy_back(u, &s, sizeof(s)) && !err)
+	s->status = ans.status;
+	s->detail = ans.detail;
+	s->session_id = err ? 0 : le64_to_cpu(id.id);
+	if (va_copy_back(u, s, sizeof(*s)) && !err)
 		return -EFAULT; /* the session stays owned by the file */
 	return err;
 }
 
-static int va_ioc_session_destroy(struct va_file *vf, void __user *u)
+static int va_ioc_session_destroy(struct va_file *vf, void *karg, void __user *u)
 {
-	struct virtio_accel_session_create unused = {};
-	struct virtio_accel_ioc_session s;
+	struct virtio_accel_ioc_session *s = karg;
 	struct va_session *sess;
 	struct va_answer ans;
 	int err;
 
-	err = va_copy_in(&s, sizeof(s), VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (s.flags)
+	if (s->flags)
 		return -EINVAL;
 
 	mutex_lock(&vf->lock);
-	sess = va_session_find(vf, s.session_id);
+	sess = va_session_find(vf, s->session_id);
 	if (sess) {
 		list_del(&sess->node);
 		vf->nr_sessions--;
@@ -242,19 +230,19 @@ static int va_ioc_session_destroy(struct va_file *vf, void __user *u)
 	kfree(sess);
 
 	/* Killable: a queued destroy still runs after its waiter left. */
-	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_SESSION_DESTROY, s.session_id,
-			&unused, 0, NULL, 0, &ans, true);
-	s.status = ans.status;
-	s.detail = ans.detail;
-	if (va_copy_back(u, &s, sizeof(s)) && !err)
+	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_SESSION_DESTROY, s->session_id,
+			NULL, 0, NULL, 0, &ans, true);
+	s->status = ans.status;
+	s->detail = ans.detail;
+	if (va_copy_back(u, s, sizeof(*s)) && !err)
 		return -EFAULT;
 	return err;
 }
 
-static int va_ioc_resource_register(struct va_file *vf, void __user *u)
+static int va_ioc_resource_register(struct va_file *vf, void *karg, void __user *u)
 {
 	struct va_dev *vd = vf->vd;
-	struct virtio_accel_ioc_resource r;
+	struct virtio_accel_ioc_resource *r = karg;
 	struct virtio_accel_resource_register *wr;
 	struct virtio_accel_blob_desc *wd;
 	struct virtio_accel_ioc_blob *blobs = NULL;
@@ -265,25 +253,22 @@ static int va_ioc_resource_register(struct va_file *vf, void __user *u)
 	unsigned int i;
 	int err;
 
-	err = va_copy_in(&r, sizeof(r), VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (r.flags || !r.res_type || !r.nr_blobs)
+	if (r->flags || !r->res_type || !r->nr_blobs)
 		return -EINVAL;
-	if (!va_session_owned(vf, r.session_id))
+	if (!va_session_owned(vf, r->session_id))
 		return -ENOENT;
-	if (r.nr_blobs > VA_MAX_BLOBS)
+	if (r->nr_blobs > VA_MAX_BLOBS)
 		return -E2BIG;
 
-	blobs = kvmalloc_array(r.nr_blobs, sizeof(*blobs), GFP_KERNEL);
+	blobs = kvmalloc_array(r->nr_blobs, sizeof(*blobs), GFP_KERNEL);
 	if (!blobs)
 		return -ENOMEM;
-	if (copy_from_user(blobs, u64_to_user_ptr(r.blobs),
-			   r.nr_blobs * sizeof(*blobs))) {
+	if (copy_from_user(blobs, u64_to_user_ptr(r->blobs),
+			   r->nr_blobs * sizeof(*blobs))) {
 		err = -EFAULT;
 		goto out;
 	}
-	for (i = 0; i < r.nr_blobs; i++) {
+	for (i = 0; i < r->nr_blobs; i++) {
 		if (blobs[i].reserved || !blobs[i].name_len ||
 		    blobs[i].name_len > VIRTIO_ACCEL_MAX_NAME) {
 			err = -EINVAL;
@@ -300,19 +285,19 @@ static int va_ioc_resource_register(struct va_file *vf, void __user *u)
 		goto out;
 	}
 
-	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, r.session_id,
-			   sizeof(*wr) + r.nr_blobs * sizeof(*wd), sizeof(*id),
-			   2 * r.nr_blobs);
+	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, r->session_id,
+			   sizeof(*wr) + r->nr_blobs * sizeof(*wd), sizeof(*id),
+			   2 * r->nr_blobs);
 	if (!req) {
 		err = -ENOMEM;
 		goto out;
 	}
 	wr = va_req_payload(req);
-	wr->res_type = cpu_to_le32(r.res_type);
-	wr->nr_blobs = cpu_to_le32(r.nr_blobs);
+	wr->res_type = cpu_to_le32(r->res_type);
+	wr->nr_blobs = cpu_to_le32(r->nr_blobs);
 	wd = (void *)(wr + 1);
 	req->nbufs_in = req->nbufs;
-	for (i = 0; i < r.nr_blobs; i++) {
+	for (i = 0; i < r->nr_blobs; i++) {
 		wd[i].size = cpu_to_le64(blobs[i].data_len);
 		wd[i].name_len = cpu_to_le32(blobs[i].name_len);
 		err = va_ubuf_prepare(&req->bufs[2 * i], blobs[i].name,
@@ -334,11 +319,11 @@ static int va_ioc_resource_register(struct va_file *vf, void __user *u)
 		id = va_req_resp_payload(req);
 		if (!err && ans.payload_len < sizeof(*id))
 			err = -EIO;
-		r.resource_id = err ? 0 : le64_to_cpu(id->id);
+		r->resource_id = err ? 0 : le64_to_cpu(id->id);
 	}
-	r.status = ans.status;
-	r.detail = ans.detail;
-	if (err != -EINTR && va_copy_back(u, &r, sizeof(r)) && !err)
+	r->status = ans.status;
+	r->detail = ans.detail;
+	if (err != -EINTR && va_copy_back(u, r, sizeof(*r)) && !err)
 		err = -EFAULT;
 out:
 	if (req)
@@ -347,26 +332,23 @@ out:
 	return err;
 }
 
-static int va_ioc_resource_unregister(struct va_file *vf, void __user *u)
+static int va_ioc_resource_unregister(struct va_file *vf, void *karg, void __user *u)
 {
 	struct virtio_accel_resource_unregister p = {};
-	struct virtio_accel_ioc_resource r;
+	struct virtio_accel_ioc_resource *r = karg;
 	struct va_answer ans;
 	int err;
 
-	err = va_copy_in(&r, sizeof(r), VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (r.flags)
+	if (r->flags)
 		return -EINVAL;
-	if (!va_session_owned(vf, r.session_id))
+	if (!va_session_owned(vf, r->session_id))
 		return -ENOENT;
-	p.resource_id = cpu_to_le64(r.resource_id);
+	p.resource_id = cpu_to_le64(r->resource_id);
 	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_RESOURCE_UNREGISTER,
-			r.session_id, &p, sizeof(p), NULL, 0, &ans, true);
-	r.status = ans.status;
-	r.detail = ans.detail;
-	if (va_copy_back(u, &r, sizeof(r)) && !err)
+			r->session_id, &p, sizeof(p), NULL, 0, &ans, true);
+	r->status = ans.status;
+	r->detail = ans.detail;
+	if (va_copy_back(u, r, sizeof(*r)) && !err)
 		return -EFAULT;
 	return err;
 }
@@ -417,10 +399,10 @@ static int va_run_copy_out(struct va_req *req)
 	return 0;
 }
 
-static int va_ioc_run(struct va_file *vf, void __user *u)
+static int va_ioc_run(struct va_file *vf, void *karg, void __user *u)
 {
 	struct va_dev *vd = vf->vd;
-	struct virtio_accel_ioc_run r;
+	struct virtio_accel_ioc_run *r = karg;
 	struct virtio_accel_ioc_arg *args = NULL;
 	struct virtio_accel_run_resp *rresp;
 	struct va_answer ans = { .status = VIRTIO_ACCEL_IOC_NO_STATUS };
@@ -429,18 +411,16 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 	unsigned int i, nargs;
 	int err;
 
-	err = va_copy_in(&r, sizeof(r), VIRTIO_ACCEL_IOC_RUN_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (r.flags || r.reserved || !r.op)
+	if (r->flags || r->reserved || !r->op)
 		return -EINVAL;
-	if (!va_session_owned(vf, r.session_id))
+	if (!va_session_owned(vf, r->session_id))
 		return -ENOENT;
-	if (r.op >= 64 || !(vd->lim.supported_ops & BIT_ULL(r.op)))
+	if (r->op >= BITS_PER_TYPE(vd->lim.supported_ops) ||
+	    !(vd->lim.supported_ops & BIT_ULL(r->op)))
 		return -EOPNOTSUPP;
-	if (r.nr_in > VA_MAX_ARGS || r.nr_out > VA_MAX_ARGS)
+	if (r->nr_in > VA_MAX_ARGS || r->nr_out > VA_MAX_ARGS)
 		return -E2BIG;
-	nargs = r.nr_in + r.nr_out;
+	nargs = r->nr_in + r->nr_out;
 	if (nargs > VA_MAX_ARGS || nargs > vd->lim.max_args)
 		return -E2BIG;
 
@@ -449,10 +429,11 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 		if (!args)
 			return -ENOMEM;
 	}
-	if ((r.nr_in && copy_from_user(args, u64_to_user_ptr(r.in),
-				       r.nr_in * sizeof(*args))) ||
-	    (r.nr_out && copy_from_user(args + r.nr_in, u64_to_user_ptr(r.out),
-					r.nr_out * sizeof(*args)))) {
+	if ((r->nr_in && copy_from_user(args, u64_to_user_ptr(r->in),
+					r->nr_in * sizeof(*args))) ||
+	    (r->nr_out && copy_from_user(args + r->nr_in,
+					 u64_to_user_ptr(r->out),
+					 r->nr_out * sizeof(*args)))) {
 		err = -EFAULT;
 		goto out;
 	}
@@ -462,7 +443,7 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 			err = -E2BIG;
 			goto out;
 		}
-		if (i < r.nr_in)
+		if (i < r->nr_in)
 			in_bytes += args[i].len;
 		else
 			out_bytes += args[i].len;
@@ -473,7 +454,7 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 		goto out;
 	}
 
-	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RUN, r.session_id,
+	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RUN, r->session_id,
 			   sizeof(struct virtio_accel_run_req) +
 			   nargs * sizeof(struct virtio_accel_arg),
 			   sizeof(*rresp), nargs);
@@ -481,7 +462,7 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = va_run_fill(req, &r, args);
+	err = va_run_fill(req, r, args);
 	if (!err)
 		err = va_req_build_sg(vd, req);
 	if (!err)
@@ -495,21 +476,21 @@ static int va_ioc_run(struct va_file *vf, void __user *u)
 	rresp = va_req_resp_payload(req);
 	if (ans.status != VIRTIO_ACCEL_IOC_NO_STATUS &&
 	    ans.payload_len >= sizeof(*rresp)) {
-		memcpy(r.executor, rresp->executor, sizeof(r.executor));
-		r.executor[sizeof(r.executor) - 1] = '\0';
-		r.exec_ns = le64_to_cpu(rresp->exec_ns);
+		memcpy(r->executor, rresp->executor, sizeof(r->executor));
+		r->executor[sizeof(r->executor) - 1] = '\0';
+		r->exec_ns = le64_to_cpu(rresp->exec_ns);
 	} else {
-		memset(r.executor, 0, sizeof(r.executor));
-		r.exec_ns = 0;
+		memset(r->executor, 0, sizeof(r->executor));
+		r->exec_ns = 0;
 	}
 	if (!err && ans.payload_len < sizeof(*rresp))
 		err = -EIO;
 	if (!err)
 		err = va_run_copy_out(req);
-	r.rtt_ns = ktime_to_ns(ktime_sub(req->t_done, req->t_submit));
-	r.status = ans.status;
-	r.detail = ans.detail;
-	if (va_copy_back(u, &r, sizeof(r)) && !err)
+	r->rtt_ns = ktime_to_ns(ktime_sub(req->t_done, req->t_submit));
+	r->status = ans.status;
+	r->detail = ans.detail;
+	if (va_copy_back(u, r, sizeof(*r)) && !err)
 		err = -EFAULT;
 out:
 	if (req)
@@ -518,33 +499,29 @@ out:
 	return err;
 }
 
-static int va_ioc_timers(struct va_file *vf, void __user *u)
+static int va_ioc_timers(struct va_file *vf, void *karg, void __user *u)
 {
 	const u32 cap = sizeof(struct virtio_accel_timers_resp) +
 			VA_MAX_TIMERS * sizeof(struct virtio_accel_timer);
-	struct virtio_accel_session_create unused = {};
-	struct virtio_accel_ioc_timers t;
+	struct virtio_accel_ioc_timers *t = karg;
 	struct virtio_accel_timers_resp *tr;
 	struct virtio_accel_timer *wt;
 	struct va_answer ans;
 	u32 n, i;
 	int err;
 
-	err = va_copy_in(&t, sizeof(t), VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (t.flags || t.reserved)
+	if (t->flags || t->reserved)
 		return -EINVAL;
 	if (!vf->vd->profiling)
 		return -EOPNOTSUPP;
-	if (!va_session_owned(vf, t.session_id))
+	if (!va_session_owned(vf, t->session_id))
 		return -ENOENT;
 
 	tr = kzalloc(cap, GFP_KERNEL);
 	if (!tr)
 		return -ENOMEM;
-	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_TIMERS_GET, t.session_id,
-			&unused, 0, tr, cap, &ans, true);
+	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_TIMERS_GET, t->session_id,
+			NULL, 0, tr, cap, &ans, true);
 	n = le32_to_cpu(tr->nr_timers);
 	if (!err && (n > VA_MAX_TIMERS ||
 		     ans.payload_len < sizeof(*tr) + n * sizeof(*wt)))
@@ -553,107 +530,141 @@ static int va_ioc_timers(struct va_file *vf, void __user *u)
 		struct virtio_accel_ioc_timer ut;
 
 		wt = (void *)(tr + 1);
-		for (i = 0; i < min(n, t.nr_timers); i++) {
+		for (i = 0; i < min(n, t->nr_timers); i++) {
 			memset(&ut, 0, sizeof(ut));
 			ut.op = le32_to_cpu(wt[i].op);
 			ut.count = le64_to_cpu(wt[i].count);
 			ut.total_ns = le64_to_cpu(wt[i].total_ns);
 			ut.max_ns = le64_to_cpu(wt[i].max_ns);
-			if (copy_to_user(u64_to_user_ptr(t.timers +
+			if (copy_to_user(u64_to_user_ptr(t->timers +
 							 (u64)i * sizeof(ut)),
 					 &ut, sizeof(ut))) {
 				err = -EFAULT;
 				break;
 			}
 		}
-		t.nr_timers = n;
+		t->nr_timers = n;
 	}
 	kfree(tr);
-	t.status = ans.status;
-	t.detail = ans.detail;
-	if (va_copy_back(u, &t, sizeof(t)) && !err)
+	t->status = ans.status;
+	t->detail = ans.detail;
+	if (va_copy_back(u, t, sizeof(*t)) && !err)
 		err = -EFAULT;
 	return err;
 }
 
-static int va_ioc_stats(struct va_file *vf, void __user *u)
+static int va_ioc_stats(struct va_file *vf, void *karg, void __user *u)
 {
-	struct virtio_accel_session_create unused = {};
 	struct virtio_accel_stats ws = {};
-	struct virtio_accel_ioc_stats s;
+	struct virtio_accel_ioc_stats *s = karg;
 	struct va_answer ans;
 	int err;
 
-	err = va_copy_in(&s, sizeof(s), VIRTIO_ACCEL_IOC_STATS_SIZE_VER0, u);
-	if (err)
-		return err;
-	if (s.flags)
+	if (s->flags)
 		return -EINVAL;
-	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_STATS_GET, 0, &unused, 0,
+	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_STATS_GET, 0, NULL, 0,
 			&ws, sizeof(ws), &ans, true);
 	if (!err && ans.payload_len < sizeof(ws))
 		err = -EIO;
 	if (!err) {
-		s.requests = le64_to_cpu(ws.requests);
-		s.errors = le64_to_cpu(ws.errors);
-		s.bytes_in = le64_to_cpu(ws.bytes_in);
-		s.bytes_out = le64_to_cpu(ws.bytes_out);
-		s.in_flight = le64_to_cpu(ws.in_flight);
-		s.sessions = le64_to_cpu(ws.sessions);
-		s.resources = le64_to_cpu(ws.resources);
-		s.resource_bytes = le64_to_cpu(ws.resource_bytes);
+		s->requests = le64_to_cpu(ws.requests);
+		s->errors = le64_to_cpu(ws.errors);
+		s->bytes_in = le64_to_cpu(ws.bytes_in);
+		s->bytes_out = le64_to_cpu(ws.bytes_out);
+		s->in_flight = le64_to_cpu(ws.in_flight);
+		s->sessions = le64_to_cpu(ws.sessions);
+		s->resources = le64_to_cpu(ws.resources);
+		s->resource_bytes = le64_to_cpu(ws.resource_bytes);
 	}
-	s.status = ans.status;
-	s.detail = ans.detail;
-	if (va_copy_back(u, &s, sizeof(s)) && !err)
+	s->status = ans.status;
+	s->detail = ans.detail;
+	if (va_copy_back(u, s, sizeof(*s)) && !err)
 		err = -EFAULT;
 	return err;
 }
+
+/*
+ * The ioctls. Each matches its full number except the size bits, which carry
+ * the caller's struct size: at least the first version of the struct, at
+ * most a page (copy_struct_from_user() rules apply in between).
+ */
+struct va_ioctl_desc {
+	unsigned int cmd;
+	u32 size;     /* struct size this driver knows */
+	u32 ver0;     /* smallest size accepted */
+	int (*fn)(struct va_file *vf, void *karg, void __user *u);
+};
+
+#define VA_IOCTL(name, handler, type) {					\
+	.cmd = VIRTIO_ACCEL_IOC_##name,					\
+	.size = sizeof(type),						\
+	.ver0 = VIRTIO_ACCEL_IOC_##name##_SIZE_VER0,			\
+	.fn = handler,							\
+}
+
+/* Struct sizes of the first version, per ioctl. */
+#define VIRTIO_ACCEL_IOC_SESSION_CREATE_SIZE_VER0 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_SESSION_DESTROY_SIZE_VER0 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_RESOURCE_REGISTER_SIZE_VER0 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER_SIZE_VER0 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_TIMERS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_STATS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_STATS_SIZE_VER0
+
+static const struct va_ioctl_desc va_ioctls[] = {
+	VA_IOCTL(INFO, va_ioc_info, struct virtio_accel_ioc_info),
+	VA_IOCTL(SESSION_CREATE, va_ioc_session_create,
+		 struct virtio_accel_ioc_session),
+	VA_IOCTL(SESSION_DESTROY, va_ioc_session_destroy,
+		 struct virtio_accel_ioc_session),
+	VA_IOCTL(RESOURCE_REGISTER, va_ioc_resource_register,
+		 struct virtio_accel_ioc_resource),
+	VA_IOCTL(RESOURCE_UNREGISTER, va_ioc_resource_unregister,
+		 struct virtio_accel_ioc_resource),
+	VA_IOCTL(RUN, va_ioc_run, struct virtio_accel_ioc_run),
+	VA_IOCTL(TIMERS_GET, va_ioc_timers, struct virtio_accel_ioc_timers),
+	VA_IOCTL(STATS_GET, va_ioc_stats, struct virtio_accel_ioc_stats),
+};
+
+/* Room for the largest ioctl struct. */
+union va_ioctl_arg {
+	struct virtio_accel_ioc_info info;
+	struct virtio_accel_ioc_session session;
+	struct virtio_accel_ioc_resource resource;
+	struct virtio_accel_ioc_run run;
+	struct virtio_accel_ioc_timers timers;
+	struct virtio_accel_ioc_stats stats;
+};
 
 static long va_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct va_file *vf = file->private_data;
 	void __user *u = (void __user *)arg;
+	const struct va_ioctl_desc *d = NULL;
+	union va_ioctl_arg k;
+	unsigned int i;
+	u32 usize;
+	int err;
 
-	/* The size bits are ignored: the struct's own size field rules. */
-	if (_IOC_TYPE(cmd) != VIRTIO_ACCEL_IOC_MAGIC ||
-	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
-		return -ENOTTY;
-
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(VIRTIO_ACCEL_IOC_INFO):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_SESSION_CREATE):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_SESSION_DESTROY):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RESOURCE_REGISTER):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RUN):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_TIMERS_GET):
-	case _IOC_NR(VIRTIO_ACCEL_IOC_STATS_GET):
-		break;
-	default:
-		return -ENOTTY;
+	for (i = 0; i < ARRAY_SIZE(va_ioctls); i++) {
+		if ((cmd & ~IOCSIZE_MASK) == (va_ioctls[i].cmd & ~IOCSIZE_MASK)) {
+			d = &va_ioctls[i];
+			break;
+		}
 	}
+	if (!d)
+		return -ENOTTY;
+	usize = _IOC_SIZE(cmd);
+	if (usize < d->ver0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	if (READ_ONCE(vf->vd->gone))
 		return -ENODEV;
 
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(VIRTIO_ACCEL_IOC_INFO):
-		return va_ioc_info(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_SESSION_CREATE):
-		return va_ioc_session_create(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_SESSION_DESTROY):
-		return va_ioc_session_destroy(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RESOURCE_REGISTER):
-		return va_ioc_resource_register(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER):
-		return va_ioc_resource_unregister(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_RUN):
-		return va_ioc_run(vf, u);
-	case _IOC_NR(VIRTIO_ACCEL_IOC_TIMERS_GET):
-		return va_ioc_timers(vf, u);
-	default:
-		return va_ioc_stats(vf, u);
-	}
+	err = va_copy_in(&k, d->size, usize, u);
+	if (err)
+		return err;
+	return d->fn(vf, &k, u);
 }
 
 static int va_open(struct inode *inode, struct file *file)

@@ -5,12 +5,12 @@
  * The device is a set of request queues (virtio-accel-spec §4). Every request
  * is one descriptor chain: a device-readable part (request header, payload)
  * and a device-writable part (response header, response payload). Userland
- * reaches the device through the misc device /dev/accel (va_ioctl.c).
+ * reaches the device through the misc device /dev/virtio-accel<N>
+ * (va_ioctl.c).
  */
 #include <linux/module.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_ring.h>
 
@@ -76,19 +76,13 @@ static int va_read_config(struct va_dev *vd)
 static int va_find_vqs(struct va_dev *vd)
 {
 	struct virtio_device *vdev = vd->vdev;
-	struct virtqueue **vqs;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	struct virtqueue_info *info;
-#else
-	vq_callback_t **cbs;
-	const char **names;
-#endif
+	struct virtqueue **vqs;
 	unsigned int i, ring_min = UINT_MAX;
 	int err = -ENOMEM;
 
 	vd->vqs = kcalloc(vd->nvqs, sizeof(*vd->vqs), GFP_KERNEL);
 	vqs = kcalloc(vd->nvqs, sizeof(*vqs), GFP_KERNEL);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	info = kcalloc(vd->nvqs, sizeof(*info), GFP_KERNEL);
 	if (!vd->vqs || !vqs || !info)
 		goto out;
@@ -98,18 +92,6 @@ static int va_find_vqs(struct va_dev *vd)
 		info[i].callback = va_vq_done;
 	}
 	err = virtio_find_vqs(vdev, vd->nvqs, vqs, info, NULL);
-#else
-	cbs = kcalloc(vd->nvqs, sizeof(*cbs), GFP_KERNEL);
-	names = kcalloc(vd->nvqs, sizeof(*names), GFP_KERNEL);
-	if (!vd->vqs || !vqs || !cbs || !names)
-		goto out;
-	for (i = 0; i < vd->nvqs; i++) {
-		snprintf(vd->vqs[i].name, sizeof(vd->vqs[i].name), "req.%u", i);
-		names[i] = vd->vqs[i].name;
-		cbs[i] = va_vq_done;
-	}
-	err = virtio_find_vqs(vdev, vd->nvqs, vqs, cbs, names, NULL);
-#endif
 	if (err)
 		goto out;
 
@@ -132,22 +114,8 @@ static int va_find_vqs(struct va_dev *vd)
 		vd->lim.seg_limit = min(vd->lim.seg_limit, ring_min);
 out:
 	kfree(vqs);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	kfree(info);
-#else
-	kfree(cbs);
-	kfree(names);
-#endif
 	return err;
-}
-
-static void va_reset(struct virtio_device *vdev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
-	virtio_reset_device(vdev);
-#else
-	vdev->config->reset(vdev);
-#endif
 }
 
 static int va_probe(struct virtio_device *vdev)
@@ -190,11 +158,12 @@ static int va_probe(struct virtio_device *vdev)
 		err = vd->index;
 		goto err_vqs;
 	}
-	if (vd->index == 0)
-		strscpy(vd->misc_name, "accel", sizeof(vd->misc_name));
-	else
-		snprintf(vd->misc_name, sizeof(vd->misc_name), "accel%d",
-			 vd->index);
+	/*
+	 * Not "accel": since 6.2 the DRM compute-accelerator subsystem owns
+	 * /dev/accel/ (a directory), and a node of that name would break it.
+	 */
+	snprintf(vd->misc_name, sizeof(vd->misc_name), "virtio-accel%d",
+		 vd->index);
 
 	/* Queues must work before userland can open the node. */
 	virtio_device_ready(vdev);
@@ -219,7 +188,7 @@ static int va_probe(struct virtio_device *vdev)
 err_ida:
 	ida_free(&va_ida, vd->index);
 err_vqs:
-	va_reset(vdev);
+	virtio_reset_device(vdev);
 	vdev->config->del_vqs(vdev);
 err_free:
 	vdev->priv = NULL;
@@ -250,7 +219,7 @@ static void va_remove(struct virtio_device *vdev)
 	}
 
 	/* After the reset the device neither reads nor writes our buffers. */
-	va_reset(vdev);
+	virtio_reset_device(vdev);
 
 	for (i = 0; i < vd->nvqs; i++) {
 		struct va_vq *q = &vd->vqs[i];
@@ -282,7 +251,6 @@ static unsigned int va_features[] = {
 
 static struct virtio_driver va_driver = {
 	.driver.name = VA_DRV_NAME,
-	.driver.owner = THIS_MODULE,
 	.id_table = va_id_table,
 	.feature_table = va_features,
 	.feature_table_size = ARRAY_SIZE(va_features),
@@ -318,5 +286,5 @@ static void __exit va_exit(void)
 module_init(va_init);
 module_exit(va_exit);
 
-MODULE_DESCRIPTION("virtio-accel guest driver (/dev/accel)");
+MODULE_DESCRIPTION("virtio-accel guest driver");
 MODULE_LICENSE("GPL");

@@ -21,7 +21,7 @@
 #include "va_internal.h"
 
 /* Longest single scatterlist entry we build (sg->length is 32 bits). */
-#define VA_MAX_SEG_BYTES (1U << 30)
+#define VA_MAX_SEG_BYTES BIT(30)
 
 static int va_ubuf_pin(struct va_ubuf *b)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest-side test of the virtio-accel driver: talks to /dev/accel through the
+ * Guest-side test of the virtio-accel driver: talks to /dev/virtio-accel0 through the
  * ioctls of include/uapi/virtio_accel_ioctl.h against the real device.
  *
  * Usage: va_driver_test [--ko PATH] [--exec-lib HOSTPATH] [--only NAME] [--skip-slow]
@@ -36,7 +36,11 @@
 #include "virtio_accel.h"
 #include "virtio_accel_ioctl.h"
 
-#define DEV "/dev/accel"
+#define DEV "/dev/virtio-accel0"
+/* The node of API version 1: it collides with DRM accel's /dev/accel/ on Linux >= 6.2. */
+#define OLD_DEV "/dev/accel"
+/* An ioctl number with other size bits (_IOC_SIZE). */
+#define IOC_WITH_SIZE(cmd, sz) (((cmd) & ~(unsigned long)IOCSIZE_MASK) | ((unsigned long)(sz) << _IOC_SIZESHIFT))
 #define SYSDRV "/sys/bus/virtio/drivers/virtio_accel"
 
 static const char *ko_path;
@@ -163,6 +167,7 @@ static int t_node(void)
 
 	CHECK(stat(DEV, &st) == 0);
 	CHECK(S_ISCHR(st.st_mode));
+	CHECK(access(OLD_DEV, F_OK) != 0 && errno == ENOENT);
 	if ((st.st_mode & 0777) != 0660 || st.st_uid != 0)
 		FAILF("mode %o uid %u, want 0660 root", st.st_mode & 0777, st.st_uid);
 	pid = fork();
@@ -212,22 +217,28 @@ static int t_struct_size(void)
 	struct { struct virtio_accel_ioc_info i; uint64_t tail[2]; } big;
 	struct virtio_accel_ioc_info i;
 	struct virtio_accel_ioc_session s;
+	unsigned long big_cmd = IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, sizeof(big));
 	int fd = xopen();
 
 	memset(&i, 0, sizeof(i));
+	/* The size field must equal _IOC_SIZE, which must be >= the first version. */
 	i.size = VIRTIO_ACCEL_IOC_INFO_SIZE_VER0 - 8;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
+	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, i.size), &i), EINVAL);
 	i.size = 0;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
+	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, 0), &i), EINVAL);
 	/* A newer, larger struct: fine while the unknown tail is zero. */
 	memset(&big, 0, sizeof(big));
 	big.i.size = sizeof(big);
-	CHECK_OK(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &big));
+	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &big), EINVAL);
+	CHECK_OK(ioc(fd, big_cmd, &big));
 	CHECK(big.i.version == info.version && big.tail[0] == 0);
 	big.tail[1] = 1;
-	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &big), E2BIG);
-	i.size = 1 << 20;
-	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), E2BIG);
+	CHECK_ERR(ioc(fd, big_cmd, &big), E2BIG);
+	i.size = 8192;
+	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
+	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, 8192), &i), E2BIG);
 	memset(&i, 0, sizeof(i));
 	i.size = sizeof(i);
 	i.flags = 1;
@@ -248,8 +259,13 @@ static int t_unknown_ioctl(void)
 	int x = 0;
 
 	CHECK_ERR(ioc(fd, _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x7f, int), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x03, struct virtio_accel_ioc_session), &x), ENOTTY);
 	CHECK_ERR(ioc(fd, _IOR(VIRTIO_ACCEL_IOC_MAGIC, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IOW(VIRTIO_ACCEL_IOC_MAGIC, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IO(VIRTIO_ACCEL_IOC_MAGIC, 0x31), NULL), ENOTTY);
 	CHECK_ERR(ioc(fd, _IOWR('V', 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	/* API version 1's magic (0xB7 belongs to remoteproc_cdev and nsfs). */
+	CHECK_ERR(ioc(fd, _IOWR(0xB7, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
 	CHECK_ERR(ioc(fd, 0x5401 /* TCGETS */, &x), ENOTTY);
 	CHECK_ERR(ioc(fd, 0, NULL), ENOTTY);
 	close(fd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
 /*
- * virtio-accel guest driver: the ioctl interface of /dev/accel.
+ * virtio-accel guest driver: the ioctl interface of /dev/virtio-accel<N>.
  *
  * Usable from the kernel and from C or C++ userland (only <linux/types.h> and
  * <linux/ioctl.h> are needed). Operation codes, resource types and device
@@ -14,12 +14,17 @@
  *  - every struct is naturally aligned with explicit reserved fields; reserved
  *    fields and unknown flags MUST be zero (-EINVAL otherwise);
  *  - every ioctl struct starts with "__u32 size" = sizeof() as the caller was
- *    compiled. The driver follows copy_struct_from_user(): a smaller size than
- *    the driver knows is zero-extended (must be at least the *_SIZE_VER0 of the
- *    struct, else -EINVAL); a larger size is accepted only if the bytes the
- *    driver does not know are all zero (else -E2BIG). On return the driver
- *    writes back at most "size" bytes. The size bits of the ioctl number are
- *    ignored by the driver, so the numbers stay stable when structs grow.
+ *    compiled, and the size bits of the ioctl number (_IOC_SIZE) carry the
+ *    same value: the macros below do that for the structs of this header.
+ *    The driver matches the rest of the number (type, direction, number)
+ *    exactly and follows copy_struct_from_user() for the size: a smaller size
+ *    than the driver knows is zero-extended (it must be at least the
+ *    *_SIZE_VER0 of the struct, else -EINVAL); a larger size is accepted only
+ *    if the bytes the driver does not know are all zero (else -E2BIG); a
+ *    "size" field that differs from _IOC_SIZE is -EINVAL. On return the
+ *    driver writes back at most "size" bytes. A program built against a newer
+ *    header (larger structs) therefore still works with an older driver as
+ *    long as it leaves the new fields zero.
  *  - array elements (args, blobs, timers) have a fixed layout; future versions
  *    will signal a different element layout with a flag bit.
  *
@@ -57,8 +62,12 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* Version of this interface; INFO reports it in api_version. */
-#define VIRTIO_ACCEL_IOC_API_VERSION 1
+/*
+ * Version of this interface; INFO reports it in api_version. Version 2: the
+ * ioctl magic moved from 0xB7 to 0xBA, the node from /dev/accel to
+ * /dev/virtio-accel<N>, and _IOC_SIZE is checked.
+ */
+#define VIRTIO_ACCEL_IOC_API_VERSION 2
 
 /* status value meaning "the device did not answer this request" */
 #define VIRTIO_ACCEL_IOC_NO_STATUS 0xffffffffu
@@ -83,10 +92,13 @@ struct virtio_accel_ioc_info {
 	__u32 seg_limit;          /* descriptors the driver puts in one chain */
 	__u32 reserved;
 };
+
 #define VIRTIO_ACCEL_IOC_INFO_SIZE_VER0 88
 
-/* SESSION_CREATE (in: flags; out: session_id) and SESSION_DESTROY (in:
- * session_id). flags low 16 bits: vAccel plugin-type hint; high bits 0. */
+/*
+ * SESSION_CREATE (in: flags; out: session_id) and SESSION_DESTROY (in:
+ * session_id). flags low 16 bits: vAccel plugin-type hint; high bits 0.
+ */
 struct virtio_accel_ioc_session {
 	__u32 size;
 	__u32 flags;
@@ -94,10 +106,13 @@ struct virtio_accel_ioc_session {
 	__u32 status;  /* out: raw VIRTIO_ACCEL_S_* */
 	__u32 detail;  /* out: host errno for S_OP_FAILED */
 };
+
 #define VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0 24
 
-/* One blob of a resource: name (no NUL; 1..255 bytes of [A-Za-z0-9._-]) and
- * data. */
+/*
+ * One blob of a resource: name (no NUL; 1..255 bytes of [A-Za-z0-9._-]) and
+ * data.
+ */
 struct virtio_accel_ioc_blob {
 	__u64 name;      /* user pointer */
 	__u64 data;      /* user pointer */
@@ -106,8 +121,10 @@ struct virtio_accel_ioc_blob {
 	__u32 reserved;  /* 0 */
 };
 
-/* RESOURCE_REGISTER (in: session_id, res_type, nr_blobs, blobs; out:
- * resource_id) and RESOURCE_UNREGISTER (in: session_id, resource_id). */
+/*
+ * RESOURCE_REGISTER (in: session_id, res_type, nr_blobs, blobs; out:
+ * resource_id) and RESOURCE_UNREGISTER (in: session_id, resource_id).
+ */
 struct virtio_accel_ioc_resource {
 	__u32 size;
 	__u32 flags;     /* 0 */
@@ -119,10 +136,13 @@ struct virtio_accel_ioc_resource {
 	__u32 status;
 	__u32 detail;
 };
+
 #define VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0 48
 
-/* One argument of RUN. Inputs: len = exact bytes the device reads. Outputs:
- * len = capacity the device may write (the whole capacity is returned). */
+/*
+ * One argument of RUN. Inputs: len = exact bytes the device reads. Outputs:
+ * len = capacity the device may write (the whole capacity is returned).
+ */
 struct virtio_accel_ioc_arg {
 	__u64 buf;          /* user pointer */
 	__u64 len;
@@ -151,6 +171,7 @@ struct virtio_accel_ioc_run {
 	__u64 rtt_ns;       /* guest-measured submit-to-completion time */
 	char executor[VIRTIO_ACCEL_IOC_EXECUTOR_LEN]; /* NUL terminated */
 };
+
 #define VIRTIO_ACCEL_IOC_RUN_SIZE_VER0 104
 
 /* One profiling timer (per op) of a session. */
@@ -162,10 +183,12 @@ struct virtio_accel_ioc_timer {
 	__u64 max_ns;
 };
 
-/* TIMERS_GET: the device's per-op timers of one session (needs
+/*
+ * TIMERS_GET: the device's per-op timers of one session (needs
  * VIRTIO_ACCEL_F_PROFILING). nr_timers: in = capacity of the timers array,
  * out = number of timers the device reported (entries beyond the capacity are
- * not copied). */
+ * not copied).
+ */
 struct virtio_accel_ioc_timers {
 	__u32 size;
 	__u32 flags;      /* 0 */
@@ -176,6 +199,7 @@ struct virtio_accel_ioc_timers {
 	__u32 detail;
 	__u32 reserved;   /* 0 */
 };
+
 #define VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0 40
 
 /* STATS_GET: device-wide counters (struct virtio_accel_stats on the wire). */
@@ -193,10 +217,14 @@ struct virtio_accel_ioc_stats {
 	__u64 resources;
 	__u64 resource_bytes;
 };
+
 #define VIRTIO_ACCEL_IOC_STATS_SIZE_VER0 80
 
-/* 0xB7: not listed in Documentation/userspace-api/ioctl/ioctl-number.rst. */
-#define VIRTIO_ACCEL_IOC_MAGIC 0xB7
+/*
+ * 0xBA: free in Documentation/userspace-api/ioctl/ioctl-number.rst of Linux
+ * 6.12 (0xB7, used before, belongs to remoteproc_cdev and nsfs).
+ */
+#define VIRTIO_ACCEL_IOC_MAGIC 0xBA
 
 #define VIRTIO_ACCEL_IOC_INFO \
 	_IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x00, struct virtio_accel_ioc_info)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The guest side of the transport: one open /dev/accel shared by every
-// thread and session of the process, and one call per ioctl of the driver
+// The guest side of the transport: one open /dev/virtio-accel<N> shared by
+// every thread and session of the process, and one call per ioctl of the driver
 // (guest-linux-driver/include/uapi/virtio_accel_ioctl.h).
 //
 // Thread safety: the driver serves concurrent ioctls on one file, so these

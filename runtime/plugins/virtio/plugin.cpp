@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The guest vAccel transport plugin ("virtio"): every operation of a session
 // bound to it is encoded as one REQ_RUN (encode.hpp) and sent through the
-// virtio-accel driver (/dev/accel, device.hpp) to the host, whose vAccel
-// runtime executes it; sessions and resources are mirrored on the host.
+// virtio-accel driver (/dev/virtio-accel0, device.hpp) to the host, whose
+// vAccel runtime executes it; sessions and resources are mirrored on the host.
 //
-// Environment: VACCEL_VIRTIO_DEVICE overrides the device node (/dev/accel).
+// Environment: VACCEL_VIRTIO_DEVICE overrides the device node
+// (default /dev/virtio-accel0).
 // Extension (include/vaccel_virtio.h): the host plugin that executed the
 // calling thread's last op, and its timings.
 #include <cinttypes>
@@ -560,7 +561,7 @@ int op_torch_sgemm(vaccel_session *sess, vaccel_torch_tensor **a,
 int plugin_init()
 {
 	const char *env = std::getenv("VACCEL_VIRTIO_DEVICE");
-	const char *path = env && *env ? env : "/dev/accel";
+	const char *path = env && *env ? env : "/dev/virtio-accel0";
 	std::string why;
 	if (int ret = g_dev.open(path, &why)) {
 		vaccel_error("[virtio] %s", why.c_str());

@@ -128,7 +128,7 @@ uint64_t e2e_rtt_ns(void)
 int e2e_device_stats(struct e2e_stats *out)
 {
 	const char *path = getenv("VACCEL_VIRTIO_DEVICE");
-	int fd = open(path && *path ? path : "/dev/accel", O_RDWR | O_CLOEXEC);
+	int fd = open(path && *path ? path : "/dev/virtio-accel0", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
 	struct virtio_accel_ioc_stats st;

@@ -40,7 +40,7 @@ const char *e2e_executor(void);
 uint64_t e2e_exec_ns(void);
 uint64_t e2e_rtt_ns(void);
 
-/* Device-wide counters read through /dev/accel (VIRTIO_ACCEL_IOC_STATS_GET).
+/* Device-wide counters read through /dev/virtio-accel0 (STATS_GET).
  * Returns 0 on success, else errno. */
 struct e2e_stats {
 	uint64_t requests, errors, in_flight, sessions, resources;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Prints the device-wide counters (STATS_GET through /dev/accel).
+ * Prints the device-wide counters (STATS_GET through /dev/virtio-accel0).
  * With --expect-idle SECONDS: passes once the host holds no session and no
  * resource, polling for up to SECONDS (a host op still running when its
  * process died finishes first; the session is released after it).

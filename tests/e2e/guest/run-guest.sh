@@ -31,7 +31,7 @@ example() {
   if [ $st -eq 0 ] && echo "$out" | grep -q -- "$want"; then pass "$n"; else fail "$n" "exit $st, no '$want' in output"; fi
 }
 
-[ -c /dev/accel ] && pass driver.dev_accel || { fail driver.dev_accel "no /dev/accel"; dmesg | tail -20; exit 1; }
+[ -c /dev/virtio-accel0 ] && pass driver.dev_accel || { fail driver.dev_accel "no /dev/virtio-accel0"; dmesg | tail -20; exit 1; }
 
 if [ "$MODE" = opencl ]; then
   # Device: plugins=opencl:cpu. The host's OpenCL plugin must execute these ops.
@@ -87,9 +87,9 @@ run bench "$BIN/e2e_bench" 2000 3
 
 # ---- module unload + reload ---------------------------------------------------------------------------------------
 if rmmod virtio_accel; then
-  [ ! -e /dev/accel ] && pass module.unload_removes_node || fail module.unload_removes_node "/dev/accel still there"
+  [ ! -e /dev/virtio-accel0 ] && pass module.unload_removes_node || fail module.unload_removes_node "/dev/virtio-accel0 still there"
   if insmod /lib/modules/virtio_accel.ko; then
-    t=0; while [ ! -c /dev/accel ] && [ $t -lt 50 ]; do sleep 0.1; t=$((t+1)); done
+    t=0; while [ ! -c /dev/virtio-accel0 ] && [ $t -lt 50 ]; do sleep 0.1; t=$((t+1)); done
     example module.reload_then_noop "plugin virtio" "$BIN/examples/noop"
   else
     fail module.reload "insmod failed"
