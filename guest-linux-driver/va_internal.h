@@ -31,22 +31,22 @@
  * Driver-side hard limits. They bound what one request can make the kernel
  * allocate or pin, whatever the device's configuration claims.
  */
-#define VA_MAX_QUEUES        64
-#define VA_MAX_ARGS          1024          /* nr_in + nr_out */
-#define VA_MAX_BLOBS         256
-#define VA_MAX_SEGMENTS      4096          /* descriptors of one chain */
-#define VA_MAX_XFER          (512ULL << 20) /* bytes in one direction */
-#define VA_MAX_TIMERS        64            /* timer entries read per TIMERS_GET */
+#define VA_MAX_QUEUES 64
+#define VA_MAX_ARGS 1024 /* nr_in + nr_out */
+#define VA_MAX_BLOBS 256
+#define VA_MAX_SEGMENTS 4096 /* descriptors of one chain */
+#define VA_MAX_XFER (512ULL << 20) /* bytes in one direction */
+#define VA_MAX_TIMERS 64 /* timer entries read per TIMERS_GET */
 #define VA_MAX_FILE_SESSIONS 1024
-#define VA_BOUNCE_MAX        4096          /* buffers up to this are copied */
-#define VA_MAX_CHUNK_ORDER   8             /* bounce chunks of at most 1 MiB */
+#define VA_BOUNCE_MAX 4096 /* buffers up to this are copied */
+#define VA_MAX_CHUNK_ORDER 8 /* bounce chunks of at most 1 MiB */
 
 /* One request virtqueue. @lock serializes add and get_buf on @vq. */
 struct va_vq {
 	struct virtqueue *vq;
-	spinlock_t lock;            /* serializes add and get_buf on @vq */
+	spinlock_t lock; /* serializes add and get_buf on @vq */
 	wait_queue_head_t space_wq; /* waiters for free descriptors */
-	unsigned long completions;  /* bumped under @lock on every used buffer */
+	unsigned long completions; /* bumped under @lock on every used buffer */
 	char name[16];
 };
 
@@ -56,13 +56,13 @@ struct va_limits {
 	u32 num_request_queues;
 	u32 max_sessions;
 	u32 max_resources;
-	u32 max_segments;   /* as the device says */
+	u32 max_segments; /* as the device says */
 	u32 max_args;
 	u64 max_request_bytes;
 	u64 max_response_bytes;
 	u64 max_resource_bytes;
 	u64 supported_ops;
-	u32 seg_limit;      /* what we use: device, ring and driver limits */
+	u32 seg_limit; /* what we use: device, ring and driver limits */
 };
 
 /*
@@ -75,13 +75,13 @@ struct va_dev {
 	struct virtio_device *vdev;
 	struct va_vq *vqs;
 	unsigned int nvqs;
-	bool gone;              /* written under every vq lock */
-	bool profiling;         /* VIRTIO_ACCEL_F_PROFILING negotiated */
-	u64 features;           /* negotiated, copied: vdev dies at removal */
+	bool gone; /* written under every vq lock */
+	bool profiling; /* VIRTIO_ACCEL_F_PROFILING negotiated */
+	u64 features; /* negotiated, copied: vdev dies at removal */
 	atomic64_t next_req_id;
 	struct va_limits lim;
 	struct miscdevice misc;
-	char misc_name[24];     /* "virtio-accel" + index */
+	char misc_name[24]; /* "virtio-accel" + index */
 	int index;
 };
 
@@ -94,12 +94,12 @@ struct va_chunk {
 struct va_ubuf {
 	u64 uaddr;
 	u64 len;
-	bool dev_writes;     /* output: device writes it, user gets it back */
+	bool dev_writes; /* output: device writes it, user gets it back */
 	bool bounced;
-	unsigned int nr;     /* pinned pages or bounce chunks */
+	unsigned int nr; /* pinned pages or bounce chunks */
 	struct page **pages; /* pinned user pages */
 	struct va_chunk *chunks;
-	unsigned int nsegs;  /* scatterlist entries this buffer needs */
+	unsigned int nsegs; /* scatterlist entries this buffer needs */
 };
 
 /*
@@ -116,8 +116,8 @@ struct va_req {
 	struct completion done;
 	struct work_struct free_work;
 	u64 id;
-	int err;              /* set before done: 0 or -ENODEV */
-	u32 used_len;         /* bytes the device wrote, as it claims */
+	int err; /* set before done: 0 or -ENODEV */
+	u32 used_len; /* bytes the device wrote, as it claims */
 	ktime_t t_submit;
 	ktime_t t_done;
 	/* device-readable head: req_hdr + fixed part of the payload */
@@ -130,14 +130,14 @@ struct va_req {
 	unsigned int nbufs;
 	unsigned int nbufs_in; /* how many of @bufs are device-readable */
 	struct scatterlist *sg;
-	unsigned int nsg_out;  /* entries of @sg that are device-readable */
+	unsigned int nsg_out; /* entries of @sg that are device-readable */
 };
 
 /* Answer of the device, decoded. */
 struct va_answer {
-	u32 status;        /* VIRTIO_ACCEL_S_* or VIRTIO_ACCEL_IOC_NO_STATUS */
+	u32 status; /* VIRTIO_ACCEL_S_* or VIRTIO_ACCEL_IOC_NO_STATUS */
 	u32 detail;
-	u32 payload_len;   /* response payload bytes after resp_hdr */
+	u32 payload_len; /* response payload bytes after resp_hdr */
 };
 
 /* va_main.c */

@@ -16,18 +16,25 @@
 #include "va_internal.h"
 
 /* The uapi layout is the same for every ABI; keep it that way. */
-static_assert(sizeof(struct virtio_accel_ioc_info) == VIRTIO_ACCEL_IOC_INFO_SIZE_VER0);
-static_assert(sizeof(struct virtio_accel_ioc_session) == VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0);
-static_assert(sizeof(struct virtio_accel_ioc_resource) == VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0);
-static_assert(sizeof(struct virtio_accel_ioc_run) == VIRTIO_ACCEL_IOC_RUN_SIZE_VER0);
-static_assert(sizeof(struct virtio_accel_ioc_timers) == VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0);
-static_assert(sizeof(struct virtio_accel_ioc_stats) == VIRTIO_ACCEL_IOC_STATS_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_info) ==
+	      VIRTIO_ACCEL_IOC_INFO_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_session) ==
+	      VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_resource) ==
+	      VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_run) ==
+	      VIRTIO_ACCEL_IOC_RUN_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_timers) ==
+	      VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0);
+static_assert(sizeof(struct virtio_accel_ioc_stats) ==
+	      VIRTIO_ACCEL_IOC_STATS_SIZE_VER0);
 static_assert(sizeof(struct virtio_accel_ioc_blob) == 32);
 static_assert(sizeof(struct virtio_accel_ioc_arg) == 24);
 static_assert(sizeof(struct virtio_accel_ioc_timer) == 32);
 static_assert(VIRTIO_ACCEL_IOC_EXECUTOR_LEN == VIRTIO_ACCEL_EXECUTOR_LEN);
 /* The dispatcher's first test on an ioctl number is its full 32 bits but the size. */
-static_assert(_IOC_SIZE(VIRTIO_ACCEL_IOC_RUN) == sizeof(struct virtio_accel_ioc_run));
+static_assert(_IOC_SIZE(VIRTIO_ACCEL_IOC_RUN) ==
+	      sizeof(struct virtio_accel_ioc_run));
 
 /* Short control requests that must not be abandoned lightly. */
 #define VA_CTRL_TIMEOUT (10 * HZ)
@@ -39,7 +46,7 @@ struct va_session {
 
 struct va_file {
 	struct va_dev *vd;
-	struct mutex lock;        /* protects @sessions, @nr_sessions */
+	struct mutex lock; /* protects @sessions, @nr_sessions */
 	struct list_head sessions;
 	unsigned int nr_sessions; /* listed plus being created */
 };
@@ -100,9 +107,9 @@ static bool va_session_owned(struct va_file *vf, u64 id)
  * payload bytes to @resp. Returns the errno of va_req_answer() or a transport
  * error; @ans holds the raw status.
  */
-static int va_simple(struct va_dev *vd, u32 type, u64 sid,
-		     const void *payload, u32 plen, void *resp, u32 rcap,
-		     struct va_answer *ans, bool killable)
+static int va_simple(struct va_dev *vd, u32 type, u64 sid, const void *payload,
+		     u32 plen, void *resp, u32 rcap, struct va_answer *ans,
+		     bool killable)
 {
 	struct va_req *req;
 	int err;
@@ -146,8 +153,10 @@ static int va_ioc_info(struct va_file *vf, void *karg, void __user *u)
 	i->max_resources = vd->lim.max_resources;
 	i->max_segments = vd->lim.max_segments;
 	i->max_args = min_t(u32, vd->lim.max_args, VA_MAX_ARGS);
-	i->max_request_bytes = min_t(u64, vd->lim.max_request_bytes, VA_MAX_XFER);
-	i->max_response_bytes = min_t(u64, vd->lim.max_response_bytes, VA_MAX_XFER);
+	i->max_request_bytes =
+		min_t(u64, vd->lim.max_request_bytes, VA_MAX_XFER);
+	i->max_response_bytes =
+		min_t(u64, vd->lim.max_response_bytes, VA_MAX_XFER);
 	i->max_resource_bytes = vd->lim.max_resource_bytes;
 	i->supported_ops = vd->lim.supported_ops;
 	i->features = vd->features;
@@ -208,7 +217,8 @@ static int va_ioc_session_create(struct va_file *vf, void *karg, void __user *u)
 	return err;
 }
 
-static int va_ioc_session_destroy(struct va_file *vf, void *karg, void __user *u)
+static int va_ioc_session_destroy(struct va_file *vf, void *karg,
+				  void __user *u)
 {
 	struct virtio_accel_ioc_session *s = karg;
 	struct va_session *sess;
@@ -239,7 +249,8 @@ static int va_ioc_session_destroy(struct va_file *vf, void *karg, void __user *u
 	return err;
 }
 
-static int va_ioc_resource_register(struct va_file *vf, void *karg, void __user *u)
+static int va_ioc_resource_register(struct va_file *vf, void *karg,
+				    void __user *u)
 {
 	struct va_dev *vd = vf->vd;
 	struct virtio_accel_ioc_resource *r = karg;
@@ -285,7 +296,8 @@ static int va_ioc_resource_register(struct va_file *vf, void *karg, void __user 
 		goto out;
 	}
 
-	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, r->session_id,
+	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER,
+			   r->session_id,
 			   sizeof(*wr) + r->nr_blobs * sizeof(*wd), sizeof(*id),
 			   2 * r->nr_blobs);
 	if (!req) {
@@ -332,7 +344,8 @@ out:
 	return err;
 }
 
-static int va_ioc_resource_unregister(struct va_file *vf, void *karg, void __user *u)
+static int va_ioc_resource_unregister(struct va_file *vf, void *karg,
+				      void __user *u)
 {
 	struct virtio_accel_resource_unregister p = {};
 	struct virtio_accel_ioc_resource *r = karg;
@@ -431,9 +444,9 @@ static int va_ioc_run(struct va_file *vf, void *karg, void __user *u)
 	}
 	if ((r->nr_in && copy_from_user(args, u64_to_user_ptr(r->in),
 					r->nr_in * sizeof(*args))) ||
-	    (r->nr_out && copy_from_user(args + r->nr_in,
-					 u64_to_user_ptr(r->out),
-					 r->nr_out * sizeof(*args)))) {
+	    (r->nr_out &&
+	     copy_from_user(args + r->nr_in, u64_to_user_ptr(r->out),
+			    r->nr_out * sizeof(*args)))) {
 		err = -EFAULT;
 		goto out;
 	}
@@ -456,7 +469,7 @@ static int va_ioc_run(struct va_file *vf, void *karg, void __user *u)
 
 	req = va_req_alloc(vd, VIRTIO_ACCEL_REQ_RUN, r->session_id,
 			   sizeof(struct virtio_accel_run_req) +
-			   nargs * sizeof(struct virtio_accel_arg),
+				   nargs * sizeof(struct virtio_accel_arg),
 			   sizeof(*rresp), nargs);
 	if (!req) {
 		err = -ENOMEM;
@@ -562,8 +575,8 @@ static int va_ioc_stats(struct va_file *vf, void *karg, void __user *u)
 
 	if (s->flags)
 		return -EINVAL;
-	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_STATS_GET, 0, NULL, 0,
-			&ws, sizeof(ws), &ans, true);
+	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_STATS_GET, 0, NULL, 0, &ws,
+			sizeof(ws), &ans, true);
 	if (!err && ans.payload_len < sizeof(ws))
 		err = -EIO;
 	if (!err) {
@@ -590,23 +603,26 @@ static int va_ioc_stats(struct va_file *vf, void *karg, void __user *u)
  */
 struct va_ioctl_desc {
 	unsigned int cmd;
-	u32 size;     /* struct size this driver knows */
-	u32 ver0;     /* smallest size accepted */
+	u32 size; /* struct size this driver knows */
+	u32 ver0; /* smallest size accepted */
 	int (*fn)(struct va_file *vf, void *karg, void __user *u);
 };
 
-#define VA_IOCTL(name, handler, type) {					\
-	.cmd = VIRTIO_ACCEL_IOC_##name,					\
-	.size = sizeof(type),						\
-	.ver0 = VIRTIO_ACCEL_IOC_##name##_SIZE_VER0,			\
-	.fn = handler,							\
-}
+#define VA_IOCTL(name, handler, type)                                       \
+	{                                                                   \
+		.cmd = VIRTIO_ACCEL_IOC_##name, .size = sizeof(type),       \
+		.ver0 = VIRTIO_ACCEL_IOC_##name##_SIZE_VER0, .fn = handler, \
+	}
 
 /* Struct sizes of the first version, per ioctl. */
-#define VIRTIO_ACCEL_IOC_SESSION_CREATE_SIZE_VER0 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_SESSION_DESTROY_SIZE_VER0 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_RESOURCE_REGISTER_SIZE_VER0 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER_SIZE_VER0 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_SESSION_CREATE_SIZE_VER0 \
+	VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_SESSION_DESTROY_SIZE_VER0 \
+	VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_RESOURCE_REGISTER_SIZE_VER0 \
+	VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
+#define VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER_SIZE_VER0 \
+	VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
 #define VIRTIO_ACCEL_IOC_TIMERS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0
 #define VIRTIO_ACCEL_IOC_STATS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_STATS_SIZE_VER0
 
@@ -646,7 +662,8 @@ static long va_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(va_ioctls); i++) {
-		if ((cmd & ~IOCSIZE_MASK) == (va_ioctls[i].cmd & ~IOCSIZE_MASK)) {
+		if ((cmd & ~IOCSIZE_MASK) ==
+		    (va_ioctls[i].cmd & ~IOCSIZE_MASK)) {
 			d = &va_ioctls[i];
 			break;
 		}
@@ -712,7 +729,8 @@ static int va_release(struct inode *inode, struct file *file)
 		else if (req)
 			va_req_put(req);
 		else if (!READ_ONCE(vd->gone))
-			pr_warn_ratelimited(VA_DRV_NAME ": session %llu leaked on close\n",
+			pr_warn_ratelimited(VA_DRV_NAME
+					    ": session %llu leaked on close\n",
 					    s->id);
 		list_del(&s->node);
 		kfree(s);

@@ -178,10 +178,10 @@ static int va_probe(struct virtio_device *vdev)
 	if (err)
 		goto err_ida;
 
-	dev_info(&vdev->dev,
-		 "/dev/%s: protocol %u.%u, %u of %u queue(s), %u segments, ops %#llx%s\n",
+	dev_info(&vdev->dev, "/dev/%s: protocol %u.%u, %u of %u queue(s)\n",
 		 vd->misc_name, vd->lim.version >> 16, vd->lim.version & 0xffff,
-		 vd->nvqs, vd->lim.num_request_queues, vd->lim.seg_limit,
+		 vd->nvqs, vd->lim.num_request_queues);
+	dev_info(&vdev->dev, "%u segments, ops %#llx%s\n", vd->lim.seg_limit,
 		 vd->lim.supported_ops, vd->profiling ? ", profiling" : "");
 	return 0;
 

@@ -131,8 +131,8 @@ int va_req_submit(struct va_dev *vd, struct va_req *req, bool killable)
 	long left;
 	int err;
 
-	sgs[0] = req->sg;                     /* device-readable list */
-	sgs[1] = req->sg + req->nsg_out;      /* device-writable list */
+	sgs[0] = req->sg; /* device-readable list */
+	sgs[1] = req->sg + req->nsg_out; /* device-writable list */
 
 	for (;;) {
 		spin_lock_irqsave(&q->lock, flags);
@@ -169,13 +169,16 @@ int va_req_submit(struct va_dev *vd, struct va_req *req, bool killable)
 		/* Ring full: wait until the device returns something. */
 		if (killable) {
 			if (wait_event_killable(q->space_wq,
-						READ_ONCE(q->completions) != seen ||
-						READ_ONCE(vd->gone)))
+						READ_ONCE(q->completions) !=
+								seen ||
+							READ_ONCE(vd->gone)))
 				return -EINTR;
 		} else {
 			left = wait_event_timeout(q->space_wq,
-						  READ_ONCE(q->completions) != seen ||
-						  READ_ONCE(vd->gone), 10 * HZ);
+						  READ_ONCE(q->completions) !=
+								  seen ||
+							  READ_ONCE(vd->gone),
+						  10 * HZ);
 			if (!left)
 				return -ETIMEDOUT;
 		}

@@ -34,8 +34,11 @@ static int va_ubuf_pin(struct va_ubuf *b)
 	if (!b->pages)
 		return -ENOMEM;
 	while (b->nr < npages) {
-		ret = pin_user_pages_fast(start + ((unsigned long)b->nr << PAGE_SHIFT),
-					  npages - b->nr, gup, b->pages + b->nr);
+		unsigned long addr =
+			start + ((unsigned long)b->nr << PAGE_SHIFT);
+
+		ret = pin_user_pages_fast(addr, npages - b->nr, gup,
+					  b->pages + b->nr);
 		if (ret <= 0)
 			return ret ? ret : -EFAULT; /* va_ubuf_release unpins */
 		b->nr += ret;
@@ -58,13 +61,15 @@ static unsigned int va_pinned_walk(struct va_ubuf *b, struct scatterlist *sg)
 		unsigned int len = min_t(u64, PAGE_SIZE - off, rem);
 
 		if (seg_len &&
-		    page_to_pfn(b->pages[i]) == page_to_pfn(b->pages[i - 1]) + 1 &&
+		    page_to_pfn(b->pages[i]) ==
+			    page_to_pfn(b->pages[i - 1]) + 1 &&
 		    seg_len <= VA_MAX_SEG_BYTES - len) {
 			seg_len += len;
 		} else {
 			if (seg_len) {
 				if (sg)
-					sg_set_page(&sg[n], seg_page, seg_len, seg_off);
+					sg_set_page(&sg[n], seg_page, seg_len,
+						    seg_off);
 				n++;
 			}
 			seg_page = b->pages[i];
@@ -118,7 +123,8 @@ int va_ubuf_bounce(struct va_ubuf *b)
 		struct page *page;
 		u64 n;
 
-		page = alloc_pages(order ? gfp | __GFP_NOWARN | __GFP_NORETRY : gfp,
+		page = alloc_pages(order ? gfp | __GFP_NOWARN | __GFP_NORETRY :
+					   gfp,
 				   order);
 		if (!page) {
 			if (!order)
@@ -180,7 +186,8 @@ unsigned int va_ubuf_fill_sg(struct va_ubuf *b, struct scatterlist *sg)
 	if (!b->bounced)
 		return va_pinned_walk(b, sg);
 	for (i = 0; i < b->nr; i++) {
-		unsigned int n = min_t(u64, rem, PAGE_SIZE << b->chunks[i].order);
+		unsigned int n =
+			min_t(u64, rem, PAGE_SIZE << b->chunks[i].order);
 
 		sg_set_page(&sg[i], b->chunks[i].page, n, 0);
 		rem -= n;

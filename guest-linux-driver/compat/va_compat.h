@@ -26,8 +26,7 @@ struct virtqueue_info {
 };
 
 static inline int va_compat_find_vqs(struct virtio_device *vdev,
-				     unsigned int nvqs,
-				     struct virtqueue *vqs[],
+				     unsigned int nvqs, struct virtqueue *vqs[],
 				     struct virtqueue_info info[],
 				     struct irq_affinity *desc)
 {

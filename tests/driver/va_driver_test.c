@@ -40,7 +40,9 @@
 /* The node of API version 1: it collides with DRM accel's /dev/accel/ on Linux >= 6.2. */
 #define OLD_DEV "/dev/accel"
 /* An ioctl number with other size bits (_IOC_SIZE). */
-#define IOC_WITH_SIZE(cmd, sz) (((cmd) & ~(unsigned long)IOCSIZE_MASK) | ((unsigned long)(sz) << _IOC_SIZESHIFT))
+#define IOC_WITH_SIZE(cmd, sz)                    \
+	(((cmd) & ~(unsigned long)IOCSIZE_MASK) | \
+	 ((unsigned long)(sz) << _IOC_SIZESHIFT))
 #define SYSDRV "/sys/bus/virtio/drivers/virtio_accel"
 
 static const char *ko_path;
@@ -51,12 +53,31 @@ static char why[512];
 static struct virtio_accel_ioc_info info;
 
 /* A test returns 0 (pass), 1 (fail, reason in why) or 2 (skip). */
-#define FAILF(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 1; } while (0)
-#define CHECK(c) do { if (!(c)) FAILF("line %d: %s (errno %d %s)", __LINE__, #c, errno, strerror(errno)); } while (0)
-#define CHECK_ERR(expr, e) do { long _r = (expr); if (_r != -(e)) \
-	FAILF("line %d: %s = %ld (%s), want -%s", __LINE__, #expr, _r, _r < 0 ? strerror((int)-_r) : "ok", #e); } while (0)
+#define FAILF(...)                                       \
+	do {                                             \
+		snprintf(why, sizeof(why), __VA_ARGS__); \
+		return 1;                                \
+	} while (0)
+#define CHECK(c)                                                         \
+	do {                                                             \
+		if (!(c))                                                \
+			FAILF("line %d: %s (errno %d %s)", __LINE__, #c, \
+			      errno, strerror(errno));                   \
+	} while (0)
+#define CHECK_ERR(expr, e)                                                   \
+	do {                                                                 \
+		long _r = (expr);                                            \
+		if (_r != -(e))                                              \
+			FAILF("line %d: %s = %ld (%s), want -%s", __LINE__,  \
+			      #expr, _r, _r < 0 ? strerror((int)-_r) : "ok", \
+			      #e);                                           \
+	} while (0)
 #define CHECK_OK(expr) CHECK_ERR(expr, 0)
-#define SKIP(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 2; } while (0)
+#define SKIP(...)                                        \
+	do {                                             \
+		snprintf(why, sizeof(why), __VA_ARGS__); \
+		return 2;                                \
+	} while (0)
 
 static long ioc(int fd, unsigned long cmd, void *arg)
 {
@@ -93,7 +114,8 @@ static long sess_create(int fd, uint64_t *id)
 
 static long sess_destroy(int fd, uint64_t id)
 {
-	struct virtio_accel_ioc_session s = { .size = sizeof(s), .session_id = id };
+	struct virtio_accel_ioc_session s = { .size = sizeof(s),
+					      .session_id = id };
 
 	return ioc(fd, VIRTIO_ACCEL_IOC_SESSION_DESTROY, &s);
 }
@@ -120,8 +142,9 @@ static struct virtio_accel_ioc_arg rawarg(uint64_t addr, uint64_t len)
 	return a;
 }
 
-static long run(int fd, uint64_t sid, uint32_t op, struct virtio_accel_ioc_arg *in,
-		uint32_t nin, struct virtio_accel_ioc_arg *out, uint32_t nout,
+static long run(int fd, uint64_t sid, uint32_t op,
+		struct virtio_accel_ioc_arg *in, uint32_t nin,
+		struct virtio_accel_ioc_arg *out, uint32_t nout,
 		struct virtio_accel_ioc_run *r)
 {
 	struct virtio_accel_ioc_run tmp;
@@ -169,7 +192,8 @@ static int t_node(void)
 	CHECK(S_ISCHR(st.st_mode));
 	CHECK(access(OLD_DEV, F_OK) != 0 && errno == ENOENT);
 	if ((st.st_mode & 0777) != 0660 || st.st_uid != 0)
-		FAILF("mode %o uid %u, want 0660 root", st.st_mode & 0777, st.st_uid);
+		FAILF("mode %o uid %u, want 0660 root", st.st_mode & 0777,
+		      st.st_uid);
 	pid = fork();
 	if (pid == 0) {
 		if (setgid(65534) || setuid(65534))
@@ -178,7 +202,8 @@ static int t_node(void)
 	}
 	CHECK(waitpid(pid, &status, 0) == pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		FAILF("unprivileged open not refused (child status %#x)", status);
+		FAILF("unprivileged open not refused (child status %#x)",
+		      status);
 	return 0;
 }
 
@@ -194,18 +219,26 @@ static int t_info(void)
 	close(fd);
 	printf("  info (%zu-bit): api %u proto %u.%u queues %u/%u sessions %u resources %u segs %u args %u "
 	       "(driver %u) req %llu resp %llu ops %#llx features %#llx\n",
-	       sizeof(void *) * 8, info.api_version, info.version >> 16, info.version & 0xffff, info.num_queues,
-	       info.num_request_queues, info.max_sessions, info.max_resources, info.max_segments,
-	       info.max_args, info.seg_limit, (unsigned long long)info.max_request_bytes,
+	       sizeof(void *) * 8, info.api_version, info.version >> 16,
+	       info.version & 0xffff, info.num_queues, info.num_request_queues,
+	       info.max_sessions, info.max_resources, info.max_segments,
+	       info.max_args, info.seg_limit,
+	       (unsigned long long)info.max_request_bytes,
 	       (unsigned long long)info.max_response_bytes,
-	       (unsigned long long)info.supported_ops, (unsigned long long)info.features);
+	       (unsigned long long)info.supported_ops,
+	       (unsigned long long)info.features);
 	CHECK(info.api_version == VIRTIO_ACCEL_IOC_API_VERSION);
 	CHECK(info.version >> 16 == VIRTIO_ACCEL_VERSION_MAJOR);
-	CHECK(info.num_queues >= 1 && info.num_queues <= info.num_request_queues);
+	CHECK(info.num_queues >= 1 &&
+	      info.num_queues <= info.num_request_queues);
 	want = info.features & (1ull << VIRTIO_ACCEL_F_MQ) ?
-		(info.num_request_queues < cpus ? info.num_request_queues : cpus) : 1;
+		       (info.num_request_queues < cpus ?
+				info.num_request_queues :
+				cpus) :
+		       1;
 	if (info.num_queues != want)
-		FAILF("num_queues %u, want %u (cpus %u)", info.num_queues, want, cpus);
+		FAILF("num_queues %u, want %u (cpus %u)", info.num_queues, want,
+		      cpus);
 	CHECK(info.max_args > 0 && info.max_segments >= 2);
 	CHECK(info.seg_limit >= 2 && info.seg_limit <= info.max_segments);
 	CHECK(has_op(VIRTIO_ACCEL_OP_NOOP));
@@ -214,17 +247,22 @@ static int t_info(void)
 
 static int t_struct_size(void)
 {
-	struct { struct virtio_accel_ioc_info i; uint64_t tail[2]; } big;
+	struct {
+		struct virtio_accel_ioc_info i;
+		uint64_t tail[2];
+	} big;
 	struct virtio_accel_ioc_info i;
 	struct virtio_accel_ioc_session s;
-	unsigned long big_cmd = IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, sizeof(big));
+	unsigned long big_cmd =
+		IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, sizeof(big));
 	int fd = xopen();
 
 	memset(&i, 0, sizeof(i));
 	/* The size field must equal _IOC_SIZE, which must be >= the first version. */
 	i.size = VIRTIO_ACCEL_IOC_INFO_SIZE_VER0 - 8;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
-	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, i.size), &i), EINVAL);
+	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, i.size), &i),
+		  EINVAL);
 	i.size = 0;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
 	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, 0), &i), EINVAL);
@@ -238,14 +276,16 @@ static int t_struct_size(void)
 	CHECK_ERR(ioc(fd, big_cmd, &big), E2BIG);
 	i.size = 8192;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
-	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, 8192), &i), E2BIG);
+	CHECK_ERR(ioc(fd, IOC_WITH_SIZE(VIRTIO_ACCEL_IOC_INFO, 8192), &i),
+		  E2BIG);
 	memset(&i, 0, sizeof(i));
 	i.size = sizeof(i);
 	i.flags = 1;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), EINVAL);
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, NULL), EFAULT);
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, (void *)16), EFAULT);
-	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_SESSION_CREATE, (void *)-4096L), EFAULT);
+	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_SESSION_CREATE, (void *)-4096L),
+		  EFAULT);
 	memset(&s, 0, sizeof(s));
 	s.size = 8;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_SESSION_CREATE, &s), EINVAL);
@@ -258,14 +298,29 @@ static int t_unknown_ioctl(void)
 	int fd = xopen();
 	int x = 0;
 
-	CHECK_ERR(ioc(fd, _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x7f, int), &x), ENOTTY);
-	CHECK_ERR(ioc(fd, _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x03, struct virtio_accel_ioc_session), &x), ENOTTY);
-	CHECK_ERR(ioc(fd, _IOR(VIRTIO_ACCEL_IOC_MAGIC, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
-	CHECK_ERR(ioc(fd, _IOW(VIRTIO_ACCEL_IOC_MAGIC, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x7f, int), &x),
+		  ENOTTY);
+	CHECK_ERR(ioc(fd,
+		      _IOWR(VIRTIO_ACCEL_IOC_MAGIC, 0x03,
+			    struct virtio_accel_ioc_session),
+		      &x),
+		  ENOTTY);
+	CHECK_ERR(ioc(fd,
+		      _IOR(VIRTIO_ACCEL_IOC_MAGIC, 0x00,
+			   struct virtio_accel_ioc_info),
+		      &x),
+		  ENOTTY);
+	CHECK_ERR(ioc(fd,
+		      _IOW(VIRTIO_ACCEL_IOC_MAGIC, 0x00,
+			   struct virtio_accel_ioc_info),
+		      &x),
+		  ENOTTY);
 	CHECK_ERR(ioc(fd, _IO(VIRTIO_ACCEL_IOC_MAGIC, 0x31), NULL), ENOTTY);
-	CHECK_ERR(ioc(fd, _IOWR('V', 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IOWR('V', 0x00, struct virtio_accel_ioc_info), &x),
+		  ENOTTY);
 	/* API version 1's magic (0xB7 belongs to remoteproc_cdev and nsfs). */
-	CHECK_ERR(ioc(fd, _IOWR(0xB7, 0x00, struct virtio_accel_ioc_info), &x), ENOTTY);
+	CHECK_ERR(ioc(fd, _IOWR(0xB7, 0x00, struct virtio_accel_ioc_info), &x),
+		  ENOTTY);
 	CHECK_ERR(ioc(fd, 0x5401 /* TCGETS */, &x), ENOTTY);
 	CHECK_ERR(ioc(fd, 0, NULL), ENOTTY);
 	close(fd);
@@ -296,7 +351,8 @@ static int t_isolation(void)
 	uint64_t id;
 
 	CHECK_OK(sess_create(a, &id));
-	CHECK_ERR(run(b, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL), ENOENT);
+	CHECK_ERR(run(b, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL),
+		  ENOENT);
 	CHECK_ERR(sess_destroy(b, id), ENOENT);
 	t.session_id = id;
 	if (info.features & (1ull << VIRTIO_ACCEL_F_PROFILING))
@@ -320,10 +376,12 @@ static int t_noop(void)
 	CHECK_OK(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, &r));
 	CHECK(r.status == VIRTIO_ACCEL_S_OK);
 	CHECK(r.rtt_ns > 0);
-	printf("  noop: executor '%s' exec %llu ns, round trip %llu ns\n", r.executor,
-	       (unsigned long long)r.exec_ns, (unsigned long long)r.rtt_ns);
+	printf("  noop: executor '%s' exec %llu ns, round trip %llu ns\n",
+	       r.executor, (unsigned long long)r.exec_ns,
+	       (unsigned long long)r.rtt_ns);
 	/* NOOP takes no arguments: the host's verdict comes back raw and mapped. */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, &in, 1, NULL, 0, &r), EINVAL);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, &in, 1, NULL, 0, &r),
+		  EINVAL);
 	CHECK(r.status == VIRTIO_ACCEL_S_BAD_ARGS);
 	CHECK_OK(sess_destroy(fd, id));
 	close(fd);
@@ -331,7 +389,8 @@ static int t_noop(void)
 }
 
 static void ref_sgemm(int m, int n, int k, float alpha, const float *a, int lda,
-		      const float *b, int ldb, float beta, const float *cin, float *c, int ldc)
+		      const float *b, int ldb, float beta, const float *cin,
+		      float *c, int ldc)
 {
 	for (int i = 0; i < m; i++)
 		for (int j = 0; j < n; j++) {
@@ -339,18 +398,22 @@ static void ref_sgemm(int m, int n, int k, float alpha, const float *a, int lda,
 
 			for (int p = 0; p < k; p++)
 				acc += (double)a[i * lda + p] * b[p * ldb + j];
-			c[i * ldc + j] = alpha * acc + (cin ? beta * cin[i * ldc + j] : 0.0f);
+			c[i * ldc + j] = alpha * acc +
+					 (cin ? beta * cin[i * ldc + j] : 0.0f);
 		}
 }
 
-static int sgemm_case(int fd, uint64_t id, int m, int n, int k, int with_c, int ro_inputs)
+static int sgemm_case(int fd, uint64_t id, int m, int n, int k, int with_c,
+		      int ro_inputs)
 {
 	struct virtio_accel_sgemm_params p = { 0 };
 	int lda = k + 1, ldb = n, ldc = n;
 	size_t na = (size_t)m * lda, nb = (size_t)k * ldb, nc = (size_t)m * ldc;
 	size_t abytes = (na * 4 + 4095) & ~4095ul;
-	float *a = mmap(NULL, abytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	float *b = malloc(nb * 4), *cin = malloc(nc * 4), *c = malloc(nc * 4), *ref = malloc(nc * 4);
+	float *a = mmap(NULL, abytes, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	float *b = malloc(nb * 4), *cin = malloc(nc * 4), *c = malloc(nc * 4),
+	      *ref = malloc(nc * 4);
 	float alpha = 1.5f, beta = with_c ? 0.5f : 0.0f;
 	struct virtio_accel_ioc_arg in[4], out[1];
 	struct virtio_accel_ioc_run r;
@@ -368,7 +431,12 @@ static int sgemm_case(int fd, uint64_t id, int m, int n, int k, int with_c, int 
 	/* Inputs are pinned without FOLL_WRITE: read-only memory must work. */
 	if (ro_inputs)
 		CHECK(mprotect(a, abytes, PROT_READ) == 0);
-	p.m = m; p.n = n; p.k = k; p.lda = lda; p.ldb = ldb; p.ldc = ldc;
+	p.m = m;
+	p.n = n;
+	p.k = k;
+	p.lda = lda;
+	p.ldb = ldb;
+	p.ldc = ldc;
 	memcpy(&p.alpha, &alpha, 4);
 	memcpy(&p.beta, &beta, 4);
 	in[0] = arg(&p, sizeof(p));
@@ -377,15 +445,20 @@ static int sgemm_case(int fd, uint64_t id, int m, int n, int k, int with_c, int 
 	in[3] = arg(with_c ? cin : NULL, with_c ? nc * 4 : 0);
 	out[0] = arg(c, nc * 4);
 	CHECK_OK(run(fd, id, VIRTIO_ACCEL_OP_SGEMM, in, 4, out, 1, &r));
-	ref_sgemm(m, n, k, alpha, a, lda, b, ldb, beta, with_c ? cin : NULL, ref, ldc);
+	ref_sgemm(m, n, k, alpha, a, lda, b, ldb, beta, with_c ? cin : NULL,
+		  ref, ldc);
 	for (size_t i = 0; i < nc; i++)
 		if (fabsf(c[i] - ref[i]) > 1e-3f * (1.0f + fabsf(ref[i])))
-			FAILF("sgemm %dx%dx%d: C[%zu] = %g, want %g (executor %s)", m, n, k, i,
-			      c[i], ref[i], r.executor);
+			FAILF("sgemm %dx%dx%d: C[%zu] = %g, want %g (executor %s)",
+			      m, n, k, i, c[i], ref[i], r.executor);
 	printf("  sgemm %dx%dx%d%s: ok, executor '%s', exec %llu us\n", m, n, k,
-	       with_c ? " +C" : "", r.executor, (unsigned long long)r.exec_ns / 1000);
+	       with_c ? " +C" : "", r.executor,
+	       (unsigned long long)r.exec_ns / 1000);
 	munmap(a, abytes);
-	free(b); free(cin); free(c); free(ref);
+	free(b);
+	free(cin);
+	free(c);
+	free(ref);
 	return 0;
 }
 
@@ -397,11 +470,13 @@ static int t_sgemm(void)
 	if (!has_op(VIRTIO_ACCEL_OP_SGEMM))
 		SKIP("device does not serve SGEMM");
 	CHECK_OK(sess_create(fd, &id));
-	rc = sgemm_case(fd, id, 8, 8, 8, 0, 0);       /* all bounced */
+	rc = sgemm_case(fd, id, 8, 8, 8, 0, 0); /* all bounced */
 	if (!rc)
-		rc = sgemm_case(fd, id, 37, 53, 29, 1, 0); /* odd sizes, C input */
+		rc = sgemm_case(fd, id, 37, 53, 29, 1,
+				0); /* odd sizes, C input */
 	if (!rc)
-		rc = sgemm_case(fd, id, 256, 192, 128, 1, 1); /* pinned, read-only A */
+		rc = sgemm_case(fd, id, 256, 192, 128, 1,
+				1); /* pinned, read-only A */
 	if (rc)
 		return rc;
 	CHECK_OK(sess_destroy(fd, id));
@@ -421,50 +496,75 @@ static int t_hostile_run(void)
 
 	CHECK_OK(sess_create(fd, &id));
 	/* bad pointers */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, (void *)8, 2, NULL, 0, NULL), EFAULT);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, (void *)8, 1, NULL), EFAULT);
-	in[0] = arg((void *)4096, 100);                  /* bounced copy fails */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), EFAULT);
-	in[0] = rawarg(1ull << 40, 1 << 20);             /* pinning fails */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), EFAULT);
-	in[0] = rawarg(~0ull - 4095, 8192);              /* kernel address, wraps */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), EFAULT);
-	in[0] = rawarg(0xffff800000000000ull, 8192);     /* kernel address */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), EFAULT);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, (void *)8, 2, NULL, 0,
+		      NULL),
+		  EFAULT);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, (void *)8, 1,
+		      NULL),
+		  EFAULT);
+	in[0] = arg((void *)4096, 100); /* bounced copy fails */
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  EFAULT);
+	in[0] = rawarg(1ull << 40, 1 << 20); /* pinning fails */
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  EFAULT);
+	in[0] = rawarg(~0ull - 4095, 8192); /* kernel address, wraps */
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  EFAULT);
+	in[0] = rawarg(0xffff800000000000ull, 8192); /* kernel address */
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  EFAULT);
 	/* an output the device cannot write into: read-only mapping, pinned */
 	ro = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(ro != MAP_FAILED);
 	in[0] = arg(ro, 1 << 20);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, in, 1, NULL), EFAULT);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, in, 1, NULL),
+		  EFAULT);
 	munmap(ro, 1 << 20);
 	/* sizes and counts */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1u << 20, NULL, 0, NULL), E2BIG);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 0xffffffffu, in, 2, NULL), E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1u << 20, NULL, 0,
+		      NULL),
+		  E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 0xffffffffu, in, 2,
+		      NULL),
+		  E2BIG);
 	many = calloc(max + 1, sizeof(*many));
 	CHECK(many);
 	for (unsigned int i = 0; i <= max; i++)
 		many[i] = arg(buf, 1);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, many, max, many, 1, NULL), E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, many, max, many, 1, NULL),
+		  E2BIG);
 	free(many);
 	in[0] = arg(buf, info.max_request_bytes + 1);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  E2BIG);
 	in[0] = arg(buf, ~0ull);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL), E2BIG);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, in, 1, NULL), E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 1, NULL, 0, NULL),
+		  E2BIG);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, in, 1, NULL),
+		  E2BIG);
 	in[0] = arg(buf, 4096);
-	in[1] = arg(buf, ~0ull - 4000);                  /* sum would wrap */
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 2, NULL, 0, NULL), E2BIG);
+	in[1] = arg(buf, ~0ull - 4000); /* sum would wrap */
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, in, 2, NULL, 0, NULL),
+		  E2BIG);
 	/* fields */
 	CHECK_ERR(run(fd, id, 0, NULL, 0, NULL, 0, NULL), EINVAL);
 	CHECK_ERR(run(fd, id, 63, NULL, 0, NULL, 0, NULL), EOPNOTSUPP);
 	CHECK_ERR(run(fd, id, 200, NULL, 0, NULL, 0, NULL), EOPNOTSUPP);
-	CHECK_ERR(run(fd, id ^ 0x5a5a, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL), ENOENT);
+	CHECK_ERR(run(fd, id ^ 0x5a5a, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0,
+		      NULL),
+		  ENOENT);
 	memset(&r, 0, sizeof(r));
-	r.size = sizeof(r); r.session_id = id; r.op = VIRTIO_ACCEL_OP_NOOP; r.reserved = 1;
+	r.size = sizeof(r);
+	r.session_id = id;
+	r.op = VIRTIO_ACCEL_OP_NOOP;
+	r.reserved = 1;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_RUN, &r), EINVAL);
-	r.reserved = 0; r.flags = 2;
+	r.reserved = 0;
+	r.flags = 2;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_RUN, &r), EINVAL);
-	r.flags = 0; r.size = VIRTIO_ACCEL_IOC_RUN_SIZE_VER0 - 1;
+	r.flags = 0;
+	r.size = VIRTIO_ACCEL_IOC_RUN_SIZE_VER0 - 1;
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_RUN, &r), EINVAL);
 	/* the device is still fine */
 	CHECK_OK(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL));
@@ -473,8 +573,9 @@ static int t_hostile_run(void)
 	return 0;
 }
 
-static long reg(int fd, uint64_t sid, uint32_t type, struct virtio_accel_ioc_blob *b,
-		uint32_t n, struct virtio_accel_ioc_resource *r)
+static long reg(int fd, uint64_t sid, uint32_t type,
+		struct virtio_accel_ioc_blob *b, uint32_t n,
+		struct virtio_accel_ioc_resource *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -485,7 +586,8 @@ static long reg(int fd, uint64_t sid, uint32_t type, struct virtio_accel_ioc_blo
 	return ioc(fd, VIRTIO_ACCEL_IOC_RESOURCE_REGISTER, r);
 }
 
-static long unreg(int fd, uint64_t sid, uint64_t rid, struct virtio_accel_ioc_resource *r)
+static long unreg(int fd, uint64_t sid, uint64_t rid,
+		  struct virtio_accel_ioc_resource *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -498,8 +600,14 @@ static int t_resource(void)
 {
 	static char small[100], large[64 << 10];
 	struct virtio_accel_ioc_blob b[2] = {
-		{ .name = (uintptr_t)"a.bin", .name_len = 5, .data = (uintptr_t)small, .data_len = sizeof(small) },
-		{ .name = (uintptr_t)"b.bin", .name_len = 5, .data = (uintptr_t)large, .data_len = sizeof(large) },
+		{ .name = (uintptr_t) "a.bin",
+		  .name_len = 5,
+		  .data = (uintptr_t)small,
+		  .data_len = sizeof(small) },
+		{ .name = (uintptr_t) "b.bin",
+		  .name_len = 5,
+		  .data = (uintptr_t)large,
+		  .data_len = sizeof(large) },
 	};
 	struct virtio_accel_ioc_resource r;
 	struct virtio_accel_ioc_stats s0, s1;
@@ -513,19 +621,22 @@ static int t_resource(void)
 	CHECK(rid != 0 && r.status == VIRTIO_ACCEL_S_OK);
 	CHECK_OK(stats(fd, &s1));
 	if (s1.resources != s0.resources + 1 ||
-	    s1.resource_bytes != s0.resource_bytes + sizeof(small) + sizeof(large))
+	    s1.resource_bytes !=
+		    s0.resource_bytes + sizeof(small) + sizeof(large))
 		FAILF("stats: resources %llu->%llu bytes %llu->%llu",
-		      (unsigned long long)s0.resources, (unsigned long long)s1.resources,
-		      (unsigned long long)s0.resource_bytes, (unsigned long long)s1.resource_bytes);
+		      (unsigned long long)s0.resources,
+		      (unsigned long long)s1.resources,
+		      (unsigned long long)s0.resource_bytes,
+		      (unsigned long long)s1.resource_bytes);
 	CHECK_OK(unreg(fd, id, rid, &r));
 	CHECK_ERR(unreg(fd, id, rid, &r), ENOENT);
 	CHECK(r.status == VIRTIO_ACCEL_S_NO_RESOURCE);
 	/* hostile */
-	b[0].name = (uintptr_t)"../x";
+	b[0].name = (uintptr_t) "../x";
 	b[0].name_len = 4;
 	CHECK_ERR(reg(fd, id, VIRTIO_ACCEL_RES_DATA, b, 1, &r), EINVAL);
 	CHECK(r.status == VIRTIO_ACCEL_S_MALFORMED);
-	b[0].name = (uintptr_t)"a.bin";
+	b[0].name = (uintptr_t) "a.bin";
 	b[0].name_len = 0;
 	CHECK_ERR(reg(fd, id, VIRTIO_ACCEL_RES_DATA, b, 1, &r), EINVAL);
 	b[0].name_len = 256;
@@ -561,7 +672,8 @@ static int t_close_frees(void)
 	CHECK_OK(run(fd2, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL));
 	CHECK_OK(stats(fd, &s));
 	if (s.sessions != base + 5)
-		FAILF("sessions %llu, want %llu", (unsigned long long)s.sessions,
+		FAILF("sessions %llu, want %llu",
+		      (unsigned long long)s.sessions,
 		      (unsigned long long)base + 5);
 	close(fd2);
 	if (!wait_sessions(fd, base, 5000))
@@ -585,7 +697,8 @@ static int t_timers(void)
 		SKIP("VIRTIO_ACCEL_F_PROFILING not offered (EOPNOTSUPP checked)");
 	}
 	for (int i = 0; i < 3; i++)
-		CHECK_OK(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL));
+		CHECK_OK(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0,
+			     NULL));
 	t.timers = (uintptr_t)tm;
 	t.nr_timers = 8;
 	CHECK_OK(ioc(fd, VIRTIO_ACCEL_IOC_TIMERS_GET, &t));
@@ -618,7 +731,8 @@ static int t_parallel(void)
 			if (sess_create(fd, &id))
 				_exit(2);
 			for (int i = 0; i < iters; i++)
-				if (run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL))
+				if (run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0,
+					NULL, 0, NULL))
 					_exit(3);
 			_exit(sess_destroy(fd, id) ? 4 : 0);
 		}
@@ -630,7 +744,8 @@ static int t_parallel(void)
 		if (!WIFEXITED(st) || WEXITSTATUS(st))
 			FAILF("child %d status %#x", p, st);
 	}
-	printf("  parallel: %d NOOPs from %d processes in %llu ms\n", nproc * iters, nproc,
+	printf("  parallel: %d NOOPs from %d processes in %llu ms\n",
+	       nproc * iters, nproc,
 	       (unsigned long long)(now_ns() - t0) / 1000000);
 	return 0;
 }
@@ -647,7 +762,9 @@ static int t_ring_pressure(void)
 	int fd = xopen();
 	uint64_t id;
 	float a[4] = { 1, 2, 3, 4 }, c[4];
-	struct virtio_accel_sgemm_params p = { .m = 2, .n = 2, .k = 2, .lda = 2, .ldb = 2, .ldc = 2 };
+	struct virtio_accel_sgemm_params p = {
+		.m = 2, .n = 2, .k = 2, .lda = 2, .ldb = 2, .ldc = 2
+	};
 	float one = 1.0f;
 	struct virtio_accel_ioc_arg in[4], out[1];
 	long r;
@@ -662,7 +779,8 @@ static int t_ring_pressure(void)
 			if (sess_create(f, &sid))
 				_exit(2);
 			for (int i = 0; i < iters; i++)
-				if (run(f, sid, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL))
+				if (run(f, sid, VIRTIO_ACCEL_OP_NOOP, NULL, 0,
+					NULL, 0, NULL))
 					_exit(3);
 			_exit(0);
 		}
@@ -694,8 +812,9 @@ static int t_ring_pressure(void)
 }
 
 /* EXEC of the test library (on the host's allow-list). */
-static long exec_fn(int fd, uint64_t id, const char *fn, struct virtio_accel_ioc_arg *extra_in,
-		    uint32_t nin, struct virtio_accel_ioc_arg *out, uint32_t nout,
+static long exec_fn(int fd, uint64_t id, const char *fn,
+		    struct virtio_accel_ioc_arg *extra_in, uint32_t nin,
+		    struct virtio_accel_ioc_arg *out, uint32_t nout,
 		    struct virtio_accel_ioc_run *r)
 {
 	struct virtio_accel_ioc_arg in[8];
@@ -709,7 +828,8 @@ static long exec_fn(int fd, uint64_t id, const char *fn, struct virtio_accel_ioc
 
 static int t_exec_transfer(void)
 {
-	static const size_t sizes[] = { 1, 4095, 4096, 4097, 65536 + 3, 1 << 20, 8 << 20 };
+	static const size_t sizes[] = { 1,	   4095,    4096,   4097,
+					65536 + 3, 1 << 20, 8 << 20 };
 	int fd = xopen();
 	uint64_t id;
 
@@ -720,7 +840,8 @@ static int t_exec_transfer(void)
 		size_t n = sizes[s];
 		/* odd offsets: sub-page starts and ends */
 		unsigned char *src = malloc(n + 7), *dst = malloc(n + 9);
-		struct virtio_accel_ioc_arg in = arg(src + 3, n), out = arg(dst + 5, n);
+		struct virtio_accel_ioc_arg in = arg(src + 3, n),
+					    out = arg(dst + 5, n);
 
 		CHECK(src && dst);
 		for (size_t i = 0; i < n; i++)
@@ -789,7 +910,8 @@ static int t_exec_sleep(void)
 	CHECK_OK(exec_fn(fd, id, "va_test_sleep", &in, 1, NULL, 0, &r));
 	if (now_ns() - t0 < 450000000ull)
 		FAILF("a 500 ms sleep took %llu ms (executor '%s')",
-		      (unsigned long long)(now_ns() - t0) / 1000000, r.executor);
+		      (unsigned long long)(now_ns() - t0) / 1000000,
+		      r.executor);
 	CHECK_OK(sess_destroy(fd, id));
 	close(fd);
 	return 0;
@@ -877,7 +999,8 @@ static int t_unplug(void)
 	}
 	CHECK(write_file(SYSDRV "/unbind", vdev));
 	CHECK_ERR(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i), ENODEV);
-	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL), ENODEV);
+	CHECK_ERR(run(fd, id, VIRTIO_ACCEL_OP_NOOP, NULL, 0, NULL, 0, NULL),
+		  ENODEV);
 	CHECK(access(DEV, F_OK) != 0);
 	if (pid > 0) {
 		CHECK(read(rp, &res, sizeof(res)) == sizeof(res));
@@ -892,7 +1015,11 @@ static int t_unplug(void)
 	CHECK_OK(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &i));
 	CHECK(wait_sessions(fd, 0, 2000)); /* reset dropped every session */
 	close(fd);
-	return pid > 0 ? 0 : (snprintf(why, sizeof(why), "(no blocked-waiter part: needs --exec-lib)"), 0);
+	return pid > 0 ?
+		       0 :
+		       (snprintf(why, sizeof(why),
+				 "(no blocked-waiter part: needs --exec-lib)"),
+			0);
 }
 
 static int t_reload(void)
@@ -926,12 +1053,17 @@ static int t_reload(void)
 	CHECK(syscall(SYS_finit_module, kfd, "", 0) == 0);
 	close(kfd);
 	fd = xopen();
-	CHECK_OK(ioc(fd, VIRTIO_ACCEL_IOC_INFO, &(struct virtio_accel_ioc_info){ .size = sizeof(info) }));
+	CHECK_OK(ioc(fd, VIRTIO_ACCEL_IOC_INFO,
+		     &(struct virtio_accel_ioc_info){ .size = sizeof(info) }));
 	close(fd);
 	return 0;
 }
 
-static const struct { const char *name; int (*fn)(void); int slow; } tests[] = {
+static const struct {
+	const char *name;
+	int (*fn)(void);
+	int slow;
+} tests[] = {
 	{ "node_permissions", t_node, 0 },
 	{ "info", t_info, 0 },
 	{ "struct_size_rules", t_struct_size, 0 },
@@ -968,7 +1100,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--ko PATH] [--exec-lib HOSTPATH] [--only NAME] [--skip-slow]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [--ko PATH] [--exec-lib HOSTPATH] [--only NAME] [--skip-slow]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -980,7 +1114,8 @@ int main(int argc, char **argv)
 		uint64_t t0 = now_ns();
 		int rc;
 
-		if ((only && strcmp(only, tests[i].name)) || (skip_slow && tests[i].slow))
+		if ((only && strcmp(only, tests[i].name)) ||
+		    (skip_slow && tests[i].slow))
 			continue;
 		why[0] = 0;
 		rc = tests[i].fn();
@@ -990,8 +1125,12 @@ int main(int argc, char **argv)
 			n_fail++;
 		else
 			n_skip++;
-		printf("%s: %s (%llu ms)%s%s\n", rc == 0 ? "PASS" : rc == 1 ? "FAIL" : "SKIP",
-		       tests[i].name, (unsigned long long)(now_ns() - t0) / 1000000,
+		printf("%s: %s (%llu ms)%s%s\n",
+		       rc == 0 ? "PASS" :
+		       rc == 1 ? "FAIL" :
+				 "SKIP",
+		       tests[i].name,
+		       (unsigned long long)(now_ns() - t0) / 1000000,
 		       why[0] ? " " : "", why);
 	}
 	printf("%d skipped\n%d passed, %d failed\n", n_skip, n_pass, n_fail);

@@ -75,21 +75,21 @@
 /* VIRTIO_ACCEL_IOC_INFO: device configuration and negotiated features. */
 struct virtio_accel_ioc_info {
 	__u32 size;
-	__u32 flags;              /* in: 0 */
-	__u32 api_version;        /* VIRTIO_ACCEL_IOC_API_VERSION */
-	__u32 version;            /* device protocol version (major << 16 | minor) */
+	__u32 flags; /* in: 0 */
+	__u32 api_version; /* VIRTIO_ACCEL_IOC_API_VERSION */
+	__u32 version; /* device protocol version (major << 16 | minor) */
 	__u32 num_request_queues; /* offered by the device */
-	__u32 num_queues;         /* used by this driver */
+	__u32 num_queues; /* used by this driver */
 	__u32 max_sessions;
 	__u32 max_resources;
-	__u32 max_segments;       /* device limit; driver may use fewer */
-	__u32 max_args;           /* nr_in + nr_out of one RUN */
+	__u32 max_segments; /* device limit; driver may use fewer */
+	__u32 max_args; /* nr_in + nr_out of one RUN */
 	__u64 max_request_bytes;
 	__u64 max_response_bytes;
 	__u64 max_resource_bytes;
-	__u64 supported_ops;      /* bit n: VIRTIO_ACCEL_OP n is served */
-	__u64 features;           /* negotiated device feature bits 0..63 */
-	__u32 seg_limit;          /* descriptors the driver puts in one chain */
+	__u64 supported_ops; /* bit n: VIRTIO_ACCEL_OP n is served */
+	__u64 features; /* negotiated device feature bits 0..63 */
+	__u32 seg_limit; /* descriptors the driver puts in one chain */
 	__u32 reserved;
 };
 
@@ -103,8 +103,8 @@ struct virtio_accel_ioc_session {
 	__u32 size;
 	__u32 flags;
 	__u64 session_id;
-	__u32 status;  /* out: raw VIRTIO_ACCEL_S_* */
-	__u32 detail;  /* out: host errno for S_OP_FAILED */
+	__u32 status; /* out: raw VIRTIO_ACCEL_S_* */
+	__u32 detail; /* out: host errno for S_OP_FAILED */
 };
 
 #define VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0 24
@@ -114,11 +114,11 @@ struct virtio_accel_ioc_session {
  * data.
  */
 struct virtio_accel_ioc_blob {
-	__u64 name;      /* user pointer */
-	__u64 data;      /* user pointer */
+	__u64 name; /* user pointer */
+	__u64 data; /* user pointer */
 	__u64 data_len;
 	__u32 name_len;
-	__u32 reserved;  /* 0 */
+	__u32 reserved; /* 0 */
 };
 
 /*
@@ -127,11 +127,11 @@ struct virtio_accel_ioc_blob {
  */
 struct virtio_accel_ioc_resource {
 	__u32 size;
-	__u32 flags;     /* 0 */
+	__u32 flags; /* 0 */
 	__u64 session_id;
-	__u32 res_type;  /* VIRTIO_ACCEL_RES_* */
+	__u32 res_type; /* VIRTIO_ACCEL_RES_* */
 	__u32 nr_blobs;
-	__u64 blobs;     /* user pointer to nr_blobs struct virtio_accel_ioc_blob */
+	__u64 blobs; /* user pointer to nr_blobs struct virtio_accel_ioc_blob */
 	__u64 resource_id;
 	__u32 status;
 	__u32 detail;
@@ -144,10 +144,10 @@ struct virtio_accel_ioc_resource {
  * len = capacity the device may write (the whole capacity is returned).
  */
 struct virtio_accel_ioc_arg {
-	__u64 buf;          /* user pointer */
+	__u64 buf; /* user pointer */
 	__u64 len;
-	__u32 type;         /* vAccel argument type, passed through */
-	__u32 custom_type;  /* vAccel custom type id, passed through */
+	__u32 type; /* vAccel argument type, passed through */
+	__u32 custom_type; /* vAccel custom type id, passed through */
 };
 
 #define VIRTIO_ACCEL_IOC_EXECUTOR_LEN 24
@@ -155,20 +155,20 @@ struct virtio_accel_ioc_arg {
 /* RUN: execute op in a session. */
 struct virtio_accel_ioc_run {
 	__u32 size;
-	__u32 flags;        /* 0 */
+	__u32 flags; /* 0 */
 	__u64 session_id;
-	__u32 op;           /* VIRTIO_ACCEL_OP_* */
+	__u32 op; /* VIRTIO_ACCEL_OP_* */
 	__u32 nr_in;
 	__u32 nr_out;
-	__u32 reserved;     /* 0 */
-	__u64 resource_id;  /* ops that name a resource; else 0 */
-	__u64 in;           /* user pointer to nr_in struct virtio_accel_ioc_arg */
-	__u64 out;          /* user pointer to nr_out struct virtio_accel_ioc_arg */
+	__u32 reserved; /* 0 */
+	__u64 resource_id; /* ops that name a resource; else 0 */
+	__u64 in; /* user pointer to nr_in struct virtio_accel_ioc_arg */
+	__u64 out; /* user pointer to nr_out struct virtio_accel_ioc_arg */
 	/* out: */
 	__u32 status;
 	__u32 detail;
-	__u64 exec_ns;      /* host execution time reported by the device */
-	__u64 rtt_ns;       /* guest-measured submit-to-completion time */
+	__u64 exec_ns; /* host execution time reported by the device */
+	__u64 rtt_ns; /* guest-measured submit-to-completion time */
 	char executor[VIRTIO_ACCEL_IOC_EXECUTOR_LEN]; /* NUL terminated */
 };
 
@@ -191,13 +191,13 @@ struct virtio_accel_ioc_timer {
  */
 struct virtio_accel_ioc_timers {
 	__u32 size;
-	__u32 flags;      /* 0 */
+	__u32 flags; /* 0 */
 	__u64 session_id;
-	__u64 timers;     /* user pointer to struct virtio_accel_ioc_timer[] */
+	__u64 timers; /* user pointer to struct virtio_accel_ioc_timer[] */
 	__u32 nr_timers;
 	__u32 status;
 	__u32 detail;
-	__u32 reserved;   /* 0 */
+	__u32 reserved; /* 0 */
 };
 
 #define VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0 40
@@ -205,7 +205,7 @@ struct virtio_accel_ioc_timers {
 /* STATS_GET: device-wide counters (struct virtio_accel_stats on the wire). */
 struct virtio_accel_ioc_stats {
 	__u32 size;
-	__u32 flags;      /* 0 */
+	__u32 flags; /* 0 */
 	__u32 status;
 	__u32 detail;
 	__u64 requests;
