@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -37,9 +37,18 @@ test-qemu: qemu
 test-libvirt: qemu
 	tests/libvirt/run.sh $(BUILD)
 
-# The guest side: kernel module (warning-free, sparse-clean) and VM tests.
+# The guest side: kernel module (warning-free, sparse-clean) against each guest kernel (Debian 12's 6.1 and
+# bookworm-backports'), and VM tests on both.
 guest-module: deps
 	$(MAKE) -C guest-linux-driver check
+
+# The kernel's own scripts/checkpatch.pl --strict on the driver (fetched once from Debian's linux-source).
+checkpatch:
+	scripts/guest/checkpatch.sh
+
+# clang-format on the files listed in .clang-format-files.
+format-check: deps
+	scripts/check-format.sh
 
 test-driver: qemu guest-module
 	VA_BUILD_DIR=$(abspath $(BUILD)) QEMU=$(abspath $(BUILD))/qemu/build/qemu-system-x86_64 tests/driver/run.sh
@@ -61,7 +70,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
+test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the guest side of a virtio-accel VM test: virtio_accel.ko against the installed Debian kernel headers,
+# Builds the guest side of a virtio-accel VM test: virtio_accel.ko against an installed Debian kernel's headers,
 # the guest kernel image, and a busybox initramfs whose /init loads the virtio modules and our module, runs a
 # caller-provided script and reports a verdict (isa-debug-exit + a serial marker line).
 #
 # Usage: scripts/build-guest-image.sh [options]
 #   --out DIR            output directory (default build/guest)
-#   --kver ABI           kernel ABI (default: the newest /usr/src/linux-headers-*-amd64)
+#   --kver KERNEL        guest kernel: stable (Debian 12's), backports (bookworm-backports') or an installed ABI
+#                        (default: $VA_GUEST_KERNEL, else stable; resolved by scripts/guest/kernel-abi.sh)
 #   --add HOST:GUEST     copy a file into the image (repeatable); ELF files get the shared libraries ldd lists
 #   --script FILE        guest script run by /init (default: just load modules and pass)
 #   --name NAME          initramfs file name (default initramfs.cpio.gz)
@@ -19,7 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/guest
-KVER=
+KVER=${VA_GUEST_KERNEL:-stable}
 SCRIPT=
 NAME=initramfs.cpio.gz
 WITH_MODULE=1
@@ -43,10 +44,7 @@ OUT=$(cd "$OUT" && pwd)
 die() { echo "build-guest-image: $*" >&2; exit 1; }
 
 # ---- kernel ABI, headers, image, modules -------------------------------------------------------------------------
-if [ -z "$KVER" ]; then
-  KVER=$(ls /usr/src | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -n1)
-fi
-[ -n "$KVER" ] || die "no /usr/src/linux-headers-*-amd64: run scripts/install-deps.sh guest"
+KVER=$("$ROOT/scripts/guest/kernel-abi.sh" "$KVER") || die "no guest kernel '$KVER'"
 KDIR=/lib/modules/$KVER/build
 [ -d "$KDIR" ] || KDIR=/usr/src/linux-headers-$KVER
 [ -d "$KDIR" ] || die "no kernel build dir for $KVER"
@@ -76,7 +74,7 @@ echo "$KVER" > "$OUT/kver"
 if [ $WITH_MODULE = 1 ]; then
   MB=$OUT/module
   rm -rf "$MB" && mkdir -p "$MB"
-  cp -r "$ROOT"/guest-linux-driver/{Kbuild,*.c,*.h,include} "$MB"/
+  cp -r "$ROOT"/guest-linux-driver/{Kbuild,*.c,*.h,include,compat} "$MB"/
   make -s -j2 -C "$KDIR" M="$MB" VA_SPEC_INC="$ROOT/virtio-accel-spec/include" modules >"$MB/build.log" 2>&1 \
     || { cat "$MB/build.log" >&2; die "module build failed"; }
   if grep -qi 'warning' "$MB/build.log"; then cat "$MB/build.log" >&2; die "module build has warnings"; fi
@@ -93,19 +91,28 @@ for app in $("$BUSYBOX" --list); do
 done
 
 # Modules in dependency order: modules.dep lists a module's dependencies, deepest last; load them reversed.
-deps_of() { # $1: path relative to MODDIR
+# Names may end in .ko.xz/.ko.zst (Debian compresses modules since 6.x): they are unpacked into the image, so
+# busybox insmod needs no decompressor. A module the kernel has built in (modules.builtin) needs nothing.
+deps_of() { # $1: module path relative to MODDIR, without the compression suffix
   local line
-  line=$(grep -m1 "^$1:" "$MODDIR/modules.dep" || true)
+  line=$(grep -m1 -E "^$1(\.xz|\.zst)?:" "$MODDIR/modules.dep" || true)
   [ -n "$line" ] || die "module $1 not in modules.dep"
   echo "${line#*:}" | tr ' ' '\n' | sed '/^$/d' | tac
+  echo "${line%%:*}"
 }
 : > "$RFS/etc/va-modules"
-add_mod() { # $1: path relative to MODDIR; appends it after its dependencies, once
-  local m
-  for m in $(deps_of "$1") "$1"; do
-    grep -qx "$(basename "$m")" "$RFS/etc/va-modules" && continue
-    cp "$MODDIR/$m" "$RFS/lib/modules/"
-    basename "$m" >> "$RFS/etc/va-modules"
+add_mod() { # $1: path relative to MODDIR (.ko); appends it after its dependencies, once
+  local m ko
+  if grep -qx "$1" "$MODDIR/modules.builtin" 2>/dev/null; then return; fi
+  for m in $(deps_of "$1"); do
+    ko=$(basename "$m"); ko=${ko%.xz}; ko=${ko%.zst}
+    grep -qx "$ko" "$RFS/etc/va-modules" && continue
+    case $m in
+      *.xz) xz -dc "$MODDIR/$m" > "$RFS/lib/modules/$ko" ;;
+      *.zst) zstd -qdc "$MODDIR/$m" > "$RFS/lib/modules/$ko" ;;
+      *) cp "$MODDIR/$m" "$RFS/lib/modules/$ko" ;;
+    esac
+    echo "$ko" >> "$RFS/etc/va-modules"
   done
 }
 add_mod kernel/drivers/virtio/virtio_pci.ko

@@ -1,25 +1,62 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
+# guest-backports: the kernel headers of bookworm-backports' kernel (a second guest kernel for the driver tests);
+# it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
 set -euo pipefail
 
 declare -A GROUP=(
   [host]="build-essential cmake pkg-config googletest libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev valgrind libopenblas-dev"
+          clang libclang-rt-14-dev valgrind libopenblas-dev clang-format"
   [opencl]="ocl-icd-opencl-dev opencl-headers opencl-clhpp-headers pocl-opencl-icd clinfo"
   [qemu]="dpkg-dev build-essential ninja-build meson python3-venv pkg-config flex bison libglib2.0-dev
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
-  [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib"
+  [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib xz-utils"
   [libvirt]="libvirt-daemon-system libvirt-clients"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest libvirt)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt)
+
+export DEBIAN_FRONTEND=noninteractive
+# The kernel postinst would build an initrd we never use; skipping it saves ~40 s.
+export INITRD=No
+# Several builds may install at once (parallel make, a developer's second tree): wait for dpkg's lock
+# instead of failing on it.
+lock=(-o DPkg::Lock::Timeout=1800)
+
+need_root() {
+  [ "$(id -u)" -eq 0 ] || { echo "install-deps: need root to install: $*" >&2; exit 1; }
+}
+
+# bookworm-backports' kernel: headers and image of the ABI its linux-headers-amd64 meta package points at
+# (Debian's headers depend on their image). Named as PKG/bookworm-backports, not with -t: -t raises every
+# package's backports version, so apt would also move linux-image-amd64, linux-headers-amd64, linux-libc-dev and
+# linux-perf to 6.12 and Debian 12's own kernel would stop being the default one.
+backports_kernel() {
+  if ! dpkg-query -W -f='${Package} ${Version}\n' 'linux-headers-*-amd64' 2>/dev/null | grep -q '~bpo'; then
+    need_root "bookworm-backports kernel headers"
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+        'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' \
+        > /etc/apt/sources.list.d/bookworm-backports.sources
+    fi
+    apt-get "${lock[@]}" update -qq
+    local abi
+    abi=$(apt-cache depends -t bookworm-backports linux-headers-amd64 2>/dev/null |
+          sed -n 's/^ *Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1)
+    [ -n "$abi" ] || { echo "install-deps: no kernel in bookworm-backports" >&2; exit 1; }
+    echo "install-deps: installing linux-headers-$abi from bookworm-backports"
+    apt-get "${lock[@]}" install -y -qq --no-install-recommends \
+      "linux-headers-$abi/bookworm-backports" "linux-image-$abi/bookworm-backports" >/dev/null
+  fi
+}
 
 want=()
 for g in "${groups[@]}"; do
+  if [ "$g" = guest-backports ]; then backports_kernel; continue; fi
   [ -n "${GROUP[$g]+x}" ] || { echo "install-deps: unknown group '$g'" >&2; exit 2; }
   for p in ${GROUP[$g]}; do want+=("$p"); done
 done
@@ -30,16 +67,7 @@ for p in "${want[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: need root to install: ${missing[*]}" >&2
-  exit 1
-fi
+need_root "${missing[*]}"
 echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# The kernel postinst would build an initrd we never use; skipping it saves ~40 s.
-export INITRD=No
-# Several builds may install at once (parallel make, a developer's second tree): wait for dpkg's lock
-# instead of failing on it.
-lock=(-o DPkg::Lock::Timeout=1800)
 apt-get "${lock[@]}" update -qq
 apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -54,7 +54,8 @@ BASE=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
       -kernel "$KERNEL" -initrd "$INITRD")
 CMDLINE="console=ttyS0 panic=-1 quiet loglevel=4 $APPEND"
 
-# KVM works only if a real boot gets through: with nested "PVM" KVM a stock kernel aborts or hangs (platform.md).
+# KVM works only if a real boot gets through: on a host that is itself a guest with the nested "PVM" flavour of
+# KVM (kvm_pvm), /dev/kvm opens but a stock Debian kernel aborts (-cpu host/max) or hangs after "Probing EDD".
 # The probe boots the same image with va.probe=1 (init stops right after loading modules) and its result is cached
 # per QEMU binary, kernel and host kernel.
 probe_kvm() {

@@ -13,14 +13,17 @@
 #                  plugin (PoCL here), results equal to the guest's native cpu plugin.
 #
 # Usage: tests/e2e/run.sh [CMAKE_BUILD_DIR]     (default: $VA_BUILD_DIR, else build)
-# Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2), VA_E2E_ONLY=main|guestcode|opencl.
-# Outputs under CMAKE_BUILD_DIR/e2e-vm: the serial logs (main.log, guestcode.log) and bench.md.
+# Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2), VA_E2E_ONLY=main|guestcode|opencl,
+#   VA_GUEST_KERNEL=stable|backports|ABI (guest kernel, default stable: scripts/guest/kernel-abi.sh).
+# Outputs under CMAKE_BUILD_DIR/e2e-vm (e2e-vm-KERNEL with VA_GUEST_KERNEL): the serial logs (main.log,
+# guestcode.log) and bench.md.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(realpath -m "${1:-${VA_BUILD_DIR:-$ROOT/build}}")
 JOBS=${JOBS:-2}
-OUT=$BUILD/e2e-vm
+KERNEL=${VA_GUEST_KERNEL:-stable}
+OUT=$BUILD/e2e-vm${VA_GUEST_KERNEL:+-$VA_GUEST_KERNEL}
 BIN=$BUILD/e2e-guest
 RT=$BUILD/runtime
 t0=$(date +%s)
@@ -30,7 +33,8 @@ say() { echo "e2e: $*" >&2; }
 die() { say "ERROR: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- 1. host side: runtime, plugins (guest plugins are the same builds), host-backend, QEMU ------------------------
-"$ROOT/scripts/install-deps.sh" host qemu guest >&2 || die "install-deps failed"
+"$ROOT/scripts/install-deps.sh" host qemu guest $([ "$KERNEL" = backports ] && echo guest-backports) >&2 ||
+  die "install-deps failed"
 if [ ! -f "$BUILD/CMakeCache.txt" ] || [ ! -d "$BUILD/runtime/plugins/virtio" ]; then
   # (re)configure: picks up runtime/plugins/virtio in a build dir configured before it existed
   cmake -S "$ROOT" -B "$BUILD" >"$OUT/cmake.log" 2>&1 || { tail -20 "$OUT/cmake.log" >&2; die "cmake configure"; }
@@ -60,7 +64,7 @@ for f in "$RT"/libvaccel.so.0 "$RT"/libvaccel-{virtio,cpu,noop,exec}.so "$LIB" \
   [ -e "$f" ] || die "missing $f"
   adds+=(--add "$f:$f")
 done
-"$ROOT/scripts/build-guest-image.sh" --out "$OUT" --name e2e.cpio.gz --script "$ROOT/tests/e2e/guest/run-guest.sh" \
+"$ROOT/scripts/build-guest-image.sh" --kver "$KERNEL" --out "$OUT" --name e2e.cpio.gz --script "$ROOT/tests/e2e/guest/run-guest.sh" \
   "${adds[@]}" >"$OUT/image.log" 2>&1 || { cat "$OUT/image.log" >&2; die "guest image"; }
 say "built in $(( $(date +%s) - t0 )) s; booting guests"
 
