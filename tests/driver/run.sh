@@ -97,8 +97,7 @@ for k in $KERNELS; do
   if [ -z "$ONLY" ] && [ -z "${VA_DEVICE:-}" ]; then
     boot "$kdir" small-ring "${DEVICE},queue-size=4,indirect_desc=off" ring_pressure
   fi
-  summary+=("kernel $k ($(cat "$kdir/kver")): $((total_pass - p0)) passed, $((total_fail - f0)) failed," \
-            "$(( $(date +%s) - t0 )) s")
+  summary+=("kernel $k ($(cat "$kdir/kver")): $((total_pass - p0)) passed, $((total_fail - f0)) failed, $(( $(date +%s) - t0 )) s")
 done
 printf 'driver-test: %s\n' "${summary[@]}"
 echo "$total_pass passed, $total_fail failed"
