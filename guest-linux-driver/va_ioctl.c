@@ -32,7 +32,7 @@ static_assert(sizeof(struct virtio_accel_ioc_blob) == 32);
 static_assert(sizeof(struct virtio_accel_ioc_arg) == 24);
 static_assert(sizeof(struct virtio_accel_ioc_timer) == 32);
 static_assert(VIRTIO_ACCEL_IOC_EXECUTOR_LEN == VIRTIO_ACCEL_EXECUTOR_LEN);
-/* The dispatcher's first test on an ioctl number is its full 32 bits but the size. */
+/* The ioctl table takes each struct's size from the size bits of its number. */
 static_assert(_IOC_SIZE(VIRTIO_ACCEL_IOC_RUN) ==
 	      sizeof(struct virtio_accel_ioc_run));
 
@@ -602,43 +602,34 @@ static int va_ioc_stats(struct va_file *vf, void *karg, void __user *u)
  * most a page (copy_struct_from_user() rules apply in between).
  */
 struct va_ioctl_desc {
-	unsigned int cmd;
-	u32 size; /* struct size this driver knows */
+	unsigned int cmd; /* its size bits: the struct size this driver knows */
 	u32 ver0; /* smallest size accepted */
 	int (*fn)(struct va_file *vf, void *karg, void __user *u);
 };
 
-#define VA_IOCTL(name, handler, type)                                       \
-	{                                                                   \
-		.cmd = VIRTIO_ACCEL_IOC_##name, .size = sizeof(type),       \
-		.ver0 = VIRTIO_ACCEL_IOC_##name##_SIZE_VER0, .fn = handler, \
+#define VA_IOCTL(_cmd, _fn, _ver0)                    \
+	{                                             \
+		.cmd = _cmd, .fn = _fn, .ver0 = _ver0 \
 	}
 
-/* Struct sizes of the first version, per ioctl. */
-#define VIRTIO_ACCEL_IOC_SESSION_CREATE_SIZE_VER0 \
-	VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_SESSION_DESTROY_SIZE_VER0 \
-	VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_RESOURCE_REGISTER_SIZE_VER0 \
-	VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER_SIZE_VER0 \
-	VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_TIMERS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0
-#define VIRTIO_ACCEL_IOC_STATS_GET_SIZE_VER0 VIRTIO_ACCEL_IOC_STATS_SIZE_VER0
-
 static const struct va_ioctl_desc va_ioctls[] = {
-	VA_IOCTL(INFO, va_ioc_info, struct virtio_accel_ioc_info),
-	VA_IOCTL(SESSION_CREATE, va_ioc_session_create,
-		 struct virtio_accel_ioc_session),
-	VA_IOCTL(SESSION_DESTROY, va_ioc_session_destroy,
-		 struct virtio_accel_ioc_session),
-	VA_IOCTL(RESOURCE_REGISTER, va_ioc_resource_register,
-		 struct virtio_accel_ioc_resource),
-	VA_IOCTL(RESOURCE_UNREGISTER, va_ioc_resource_unregister,
-		 struct virtio_accel_ioc_resource),
-	VA_IOCTL(RUN, va_ioc_run, struct virtio_accel_ioc_run),
-	VA_IOCTL(TIMERS_GET, va_ioc_timers, struct virtio_accel_ioc_timers),
-	VA_IOCTL(STATS_GET, va_ioc_stats, struct virtio_accel_ioc_stats),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_INFO, va_ioc_info,
+		 VIRTIO_ACCEL_IOC_INFO_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_SESSION_CREATE, va_ioc_session_create,
+		 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_SESSION_DESTROY, va_ioc_session_destroy,
+		 VIRTIO_ACCEL_IOC_SESSION_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_RESOURCE_REGISTER, va_ioc_resource_register,
+		 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_RESOURCE_UNREGISTER,
+		 va_ioc_resource_unregister,
+		 VIRTIO_ACCEL_IOC_RESOURCE_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_RUN, va_ioc_run,
+		 VIRTIO_ACCEL_IOC_RUN_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_TIMERS_GET, va_ioc_timers,
+		 VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0),
+	VA_IOCTL(VIRTIO_ACCEL_IOC_STATS_GET, va_ioc_stats,
+		 VIRTIO_ACCEL_IOC_STATS_SIZE_VER0),
 };
 
 /* Room for the largest ioctl struct. */
@@ -678,7 +669,7 @@ static long va_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (READ_ONCE(vf->vd->gone))
 		return -ENODEV;
 
-	err = va_copy_in(&k, d->size, usize, u);
+	err = va_copy_in(&k, _IOC_SIZE(d->cmd), usize, u);
 	if (err)
 		return err;
 	return d->fn(vf, &k, u);
