@@ -2,7 +2,7 @@
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
 # Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
-# guest-backports: the kernel headers of bookworm-backports' kernel (a second guest kernel for the driver tests);
+# guest-backports: the kernel of bookworm-backports (a second guest kernel for the driver and e2e tests);
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
 set -euo pipefail
 
@@ -36,7 +36,8 @@ need_root() {
 # package's backports version, so apt would also move linux-image-amd64, linux-headers-amd64, linux-libc-dev and
 # linux-perf to 6.12 and Debian 12's own kernel would stop being the default one.
 backports_kernel() {
-  if ! dpkg-query -W -f='${Package} ${Version}\n' 'linux-headers-*-amd64' 2>/dev/null | grep -q '~bpo'; then
+  if ! dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' 'linux-headers-*-amd64' 2>/dev/null |
+       grep -q '^ii .*~bpo'; then
     need_root "bookworm-backports kernel headers"
     if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
       printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
