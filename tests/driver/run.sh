@@ -29,7 +29,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 fail() { echo "driver-test: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
-# Resolve every kernel first: a missing one fails before anything is built.
+# The packages (bookworm-backports' kernel only when asked for), then every kernel: a missing one fails before
+# anything is built.
+groups=(guest)
+case " $KERNELS " in *" backports "*) groups+=(guest-backports) ;; esac
+"$ROOT/scripts/install-deps.sh" "${groups[@]}" >&2 || fail "install-deps failed"
 for k in $KERNELS; do
   "$ROOT/scripts/guest/kernel-abi.sh" "$k" >/dev/null || fail "guest kernel '$k' not installed"
 done
