@@ -49,7 +49,7 @@ backports_kernel() {
     abi=$(apt-cache depends -t bookworm-backports linux-headers-amd64 2>/dev/null |
           sed -n 's/^ *Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1)
     [ -n "$abi" ] || { echo "install-deps: no kernel in bookworm-backports" >&2; exit 1; }
-    echo "install-deps: installing linux-headers-$abi from bookworm-backports"
+    echo "install-deps: installing linux-headers-$abi and its image from bookworm-backports"
     apt-get "${lock[@]}" install -y -qq --no-install-recommends \
       "linux-headers-$abi/bookworm-backports" "linux-image-$abi/bookworm-backports" >/dev/null
   fi
