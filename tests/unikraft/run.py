@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vm import Guest, results  # noqa: E402
 
 EXPECTED = ["session", "noop", "noop-loop", "sgemm", "minmax", "exec", "exec-denied", "classify",
-            "fpga-vadd", "genop-vadd", "resource", "bad-session", "too-large", "unknown-op",
+            "fpga-vadd", "genop-vadd", "torch-run", "resource-release", "resource", "bad-session", "too-large", "unknown-op",
             "oversized-chain", "still-serving", "release"]
 
 
@@ -64,6 +64,8 @@ def test(build, qemu, image):
         expect(verdict == "PASS", "verdict %s" % verdict)
         # The application has returned and the unikernel halted; QEMU (the host runtime) is still up.
         time.sleep(0.2)
+        state = g.qmp({"execute": "query-status"})[0].get("return", {}).get("status")
+        print("unikraft: guest state after the application returned: %s" % state)
         sessions, resources = g.stat("stat-sessions"), g.stat("stat-resources")
         expect(sessions == 0 and resources == 0,
                "host holds %s sessions and %s resources after the guest exited" % (sessions, resources))

@@ -156,6 +156,47 @@ static void test_resource(struct vaccel_session *s, struct vaccel_resource *res)
 	      "registered by content (ret %lld)", ret);
 }
 
+/* Torch model load + run through a tensor list. With the noop host plugin
+ * the run echoes its input tensor; a real torch plugin in front of it runs
+ * the model instead (then only the call's success is checked). */
+static void test_torch(struct vaccel_session *s)
+{
+	static const char model_bytes[] = "not a real TorchScript model";
+	float data[6] = { 1, 2, 3, 4, 5, 6 };
+	int64_t dims[2] = { 2, 3 };
+	struct vaccel_resource model;
+	struct vaccel_torch_tensor *in = NULL, *out = NULL;
+	int ret, echo = 0;
+
+	ret = vaccel_resource_init_from_buf(&model, model_bytes,
+					    sizeof(model_bytes),
+					    VACCEL_RESOURCE_MODEL, "model.pt",
+					    true);
+	if (!ret)
+		ret = vaccel_resource_register(&model, s);
+	if (!ret)
+		ret = vaccel_torch_model_load(s, &model);
+	if (!ret)
+		ret = vaccel_torch_tensor_new(&in, 2, dims, VACCEL_TORCH_FLOAT);
+	if (!ret)
+		ret = vaccel_torch_tensor_set_data(in, data, sizeof(data));
+	if (!ret)
+		ret = vaccel_torch_model_run(s, &model, NULL, &in, 1, &out, 1);
+	if (!ret && out)
+		echo = out->nr_dims == 2 && out->dims[1] == 3 &&
+		       out->size == sizeof(data) &&
+		       !memcmp(out->data, data, sizeof(data));
+	check("torch-run", ret == VACCEL_OK && out != NULL,
+	      "model load + run, output echoed by noop: %lld", echo);
+	if (out)
+		vaccel_torch_tensor_delete(out);
+	if (in)
+		vaccel_torch_tensor_delete(in);
+	vaccel_resource_unregister(&model, s);
+	ret = vaccel_resource_release(&model);
+	check("resource-release", ret == VACCEL_OK, "ret %lld", ret);
+}
+
 static void test_errors(struct vaccel_session *s)
 {
 	struct vaccel_session stale = *s;
@@ -261,6 +302,7 @@ int main(int argc, char **argv)
 	test_exec(&s, lib);
 	test_classify(&s);
 	test_fpga_genop(&s);
+	test_torch(&s);
 	test_resource(&s, &res);
 	test_errors(&s);
 
