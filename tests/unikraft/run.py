@@ -7,8 +7,9 @@
                                                   guest memory, and N concurrent unikernels
 Host plugins: BUILD/runtime/libvaccel-{exec,cpu,noop}.so (cpu answers sgemm/minmax/fpga, noop answers image ops);
 exec allow-list: BUILD/runtime/libmytestlib.so, the library the guest calls.
-Model-backed classification: set VA_TORCH_PLUGIN to a host torch plugin .so (put first in plugins=) and the
-classify check runs against it; without it the noop plugin answers.
+Model-backed classification: set VA_TORCH_PLUGIN to a host plugin .so that serves IMAGE_CLASSIFY (put first in
+plugins=), VA_CLASSIFY_IMAGE to a picture (given to the unikernel as its initrd) and VA_CLASSIFY_EXPECT to a word
+the answer must contain (e.g. "banana"); without them the noop plugin answers a synthetic image.
 """
 import os
 import sys
@@ -37,7 +38,8 @@ def app_args(build, rounds):
 
 
 def run_one(build, qemu, image, rounds=200, timeout=120, name="uk"):
-    g = Guest(qemu, image, device_props(build), app_args(build, rounds), name=name)
+    g = Guest(qemu, image, device_props(build), app_args(build, rounds), name=name,
+              initrd=os.environ.get("VA_CLASSIFY_IMAGE"))
     ok = g.run(timeout)
     return g, ok
 
@@ -62,6 +64,10 @@ def test(build, qemu, image):
             ok, detail = checks.get(name, ("missing", ""))
             expect(ok == "ok", "%s: %s %s" % (name, ok, detail))
         expect(verdict == "PASS", "verdict %s" % verdict)
+        want = os.environ.get("VA_CLASSIFY_EXPECT")
+        if want:
+            line = [ln for ln in text.splitlines() if ln.startswith("VA-INFO classify text:")]
+            expect(bool(line) and want in line[0], "classification names %r: %s" % (want, line[:1]))
         # The application has returned and the unikernel halted; QEMU (the host runtime) is still up.
         time.sleep(0.2)
         state = g.qmp({"execute": "query-status"})[0].get("return", {}).get("status")

@@ -28,7 +28,7 @@ def accel_args(kvm):
 
 
 class Guest:
-    def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk"):
+    def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None):
         if kvm is None:  # TCG unless asked: KVM here cannot boot Unikraft (platform notes)
             kvm = os.environ.get("VA_KVM") == "1"
         self.name = name
@@ -42,6 +42,7 @@ class Guest:
                      "-global", "virtio-mmio.force-legacy=false",
                      "-device", "virtio-accel-device,id=va0,bus=virtio-mmio-bus.0," + device_props,
                      "-kernel", image, "-append", cmdline,
+                     *(["-initrd", initrd] if initrd else []),
                      "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
         self.t0 = time.monotonic()
         self.console = open(self.console_path, "wb")

@@ -18,6 +18,7 @@
 #include <vaccel.h>
 
 #if defined(__Unikraft__)
+#include <uk/plat/memory.h>
 #include <uk/virtio_accel.h>
 #include <virtio_accel_proto.h>
 #endif
@@ -108,13 +109,29 @@ static void test_exec(struct vaccel_session *s, const char *lib)
 	      "library off the allow-list (ret %lld)", ret);
 }
 
+/* The image: the initrd when the harness gives one (a real picture for a
+ * model-backed host plugin; Unikraft keeps it in memory, no file system
+ * needed), else 64 synthetic bytes that the noop host plugin answers. */
 static void test_classify(struct vaccel_session *s)
 {
-	unsigned char img[64], text[256] = { 0 }, name[256] = { 0 };
+	unsigned char synthetic[64], text[256] = { 0 }, name[256] = { 0 };
+	const void *img = synthetic;
+	size_t len = sizeof(synthetic);
 	int ret;
 
-	memset(img, 0x5a, sizeof(img));
-	ret = vaccel_image_classification(s, img, text, name, sizeof(img),
+	memset(synthetic, 0x5a, sizeof(synthetic));
+#if defined(__Unikraft__)
+	{
+		struct ukplat_memregion_desc *mrd;
+
+		if (ukplat_memregion_find_initrd0(&mrd) >= 0 && mrd->len) {
+			img = (const void *)(mrd->vbase + mrd->pg_off);
+			len = mrd->len;
+		}
+	}
+#endif
+	printf("VA-INFO classify image bytes: %lu\n", (unsigned long)len);
+	ret = vaccel_image_classification(s, img, text, name, len,
 					  sizeof(text), sizeof(name));
 	printf("VA-INFO classify text: %.80s\n", (char *)text);
 	check("classify", ret == VACCEL_OK && text[0] != 0,
