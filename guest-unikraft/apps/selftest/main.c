@@ -42,6 +42,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static float fabsf_(float x)
 {
 	return x < 0 ? -x : x;
@@ -297,7 +304,7 @@ int main(int argc, char **argv)
 	int noop_only = argc > 3 && !strcmp(argv[3], "noop-only");
 	struct vaccel_session s;
 	struct vaccel_resource res;
-	uint64_t t0, t1;
+	uint64_t t0, t1, *samples;
 	int i, ret;
 
 	printf("VA-BEGIN\n");
@@ -309,13 +316,26 @@ int main(int argc, char **argv)
 	check("noop", ret == VACCEL_OK, "first result (ret %lld)", ret);
 	printf("VA-FIRST-RESULT\n");
 
+	samples = calloc(rounds > 0 ? rounds : 1, sizeof(*samples));
 	t0 = now_ns();
-	for (i = 0; i < rounds && !ret; i++)
+	for (i = 0; samples && i < rounds && !ret; i++) {
+		uint64_t a = now_ns();
+
 		ret = vaccel_noop(&s);
+		samples[i] = now_ns() - a;
+	}
 	t1 = now_ns();
-	check("noop-loop", ret == VACCEL_OK, "%lld rounds", rounds);
-	printf("VA-METRIC noop_rtt_ns %llu\n",
-	       (unsigned long long)((t1 - t0) / (rounds ? rounds : 1)));
+	check("noop-loop", samples && ret == VACCEL_OK, "%lld rounds", rounds);
+	if (samples && rounds > 0) {
+		qsort(samples, rounds, sizeof(*samples), cmp_u64);
+		printf("VA-METRIC noop_rtt_ns %llu\n",
+		       (unsigned long long)((t1 - t0) / rounds));
+		printf("VA-METRIC noop_median_ns %llu\n",
+		       (unsigned long long)samples[rounds / 2]);
+		printf("VA-METRIC noop_min_ns %llu\n",
+		       (unsigned long long)samples[0]);
+	}
+	free(samples);
 
 	if (noop_only)
 		goto release;
