@@ -28,7 +28,8 @@ def accel_args(kvm):
 
 
 class Guest:
-    def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None):
+    def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None,
+                 paused=False):
         if kvm is None:  # TCG unless asked: KVM here cannot boot Unikraft (platform notes)
             kvm = os.environ.get("VA_KVM") == "1"
         self.name = name
@@ -43,12 +44,18 @@ class Guest:
                      "-device", "virtio-accel-device,id=va0,bus=virtio-mmio-bus.0," + device_props,
                      "-kernel", image, "-append", cmdline,
                      *(["-initrd", initrd] if initrd else []),
+                     *(["-S"] if paused else []),
                      "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
         self.t0 = time.monotonic()
         self.console = open(self.console_path, "wb")
         self.proc = subprocess.Popen(self.argv, stdout=self.console, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         self.first_result_s = None
+
+    def cont(self):
+        """Starts a guest created paused; its clocks start now."""
+        self.qmp({"execute": "cont"})
+        self.t0 = time.monotonic()
 
     def text(self):
         with open(self.console_path, "rb") as f:
