@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean
 
 all: build
 
@@ -59,6 +59,14 @@ test-e2e: qemu guest-module
 	tests/e2e/run.sh $(BUILD)
 	VA_GUEST_KERNEL=backports tests/e2e/run.sh $(BUILD)
 
+# Unikernel guest: guest-unikraft/ (driver + vAccel library) in a Unikraft image on virtio-mmio.
+test-unikraft: deps
+	tests/unikraft/run.sh test $(BUILD)
+
+# Image size, boot-to-first-result, noop round trip, guest memory, 16 concurrent unikernels.
+bench-unikraft: deps
+	tests/unikraft/run.sh bench $(BUILD) 16
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 
@@ -72,7 +80,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
+test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

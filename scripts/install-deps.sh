@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 # guest-backports: the kernel of bookworm-backports (a second guest kernel for the driver and e2e tests);
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
@@ -14,11 +14,12 @@ declare -A GROUP=(
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib xz-utils"
   [libvirt]="libvirt-daemon-system libvirt-clients"
+  [unikraft]="build-essential flex bison git python3"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt unikraft)
 
 export DEBIAN_FRONTEND=noninteractive
 # The kernel postinst would build an initrd we never use; skipping it saves ~40 s.

@@ -160,6 +160,11 @@ struct virtio_accel_blob_desc {
 	va_le32 reserved; /* 0 */
 };
 #define VIRTIO_ACCEL_MAX_NAME 255
+/* Blob-name alphabet: a name is 1..VIRTIO_ACCEL_MAX_NAME bytes, each one
+ * satisfying this test, and is neither "." nor "..". */
+#define VIRTIO_ACCEL_NAME_CHAR_OK(c)                                     \
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||      \
+	 ((c) >= '0' && (c) <= '9') || (c) == '.' || (c) == '_' || (c) == '-')
 
 /* RESOURCE_UNREGISTER payload. */
 struct virtio_accel_resource_unregister {
@@ -183,6 +188,17 @@ struct virtio_accel_arg {
 	va_le32 custom_type; /* vAccel custom type id, passed to the runtime */
 };
 #define VIRTIO_ACCEL_EXECUTOR_LEN 24
+/* Bytes of the writable part before the first output region of a RUN. */
+#define VIRTIO_ACCEL_RUN_RESP_BYTES 56 /* resp_hdr + run_resp */
+
+/* Spec limits that every side enforces the same way (spec §11, §8.3). */
+#define VIRTIO_ACCEL_MAX_STRING     4096 /* EXEC library path and symbol */
+#define VIRTIO_ACCEL_MAX_DIM        (1ULL << 30) /* SGEMM/tensor dimension */
+#define VIRTIO_ACCEL_MAX_TENSORS    64   /* inputs, and outputs, of a model RUN */
+#define VIRTIO_ACCEL_MAX_NODE_NAME  256  /* TF node name bytes (no NUL) */
+#define VIRTIO_ACCEL_MAX_ARGS_HARD  256  /* cap on config max_args */
+/* Smallest writable part of a request: the response header. */
+#define VIRTIO_ACCEL_MIN_WRITABLE   24
 struct virtio_accel_run_resp {
 	char executor[VIRTIO_ACCEL_EXECUTOR_LEN]; /* host plugin name, NUL padded */
 	va_le64 exec_ns;                          /* host execution time */
@@ -297,5 +313,13 @@ VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
 VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
 VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
+VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
+#ifdef __cplusplus
+static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==
+	      VIRTIO_ACCEL_RUN_RESP_BYTES, "RUN response head");
+#else
+_Static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==
+	       VIRTIO_ACCEL_RUN_RESP_BYTES, "RUN response head");
+#endif
 
 #endif /* VIRTIO_ACCEL_H */

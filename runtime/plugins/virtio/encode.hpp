@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Encoding of each vAccel operation into the argument lists of one RUN
-// request, exactly as virtio-accel-spec/virtio-accel.md §8.3 lays them out.
-// Pure functions (no device, no runtime state): unit-tested on the host.
+// request. The layout itself (spec §8.3) is the shared protocol library's
+// (virtio-accel-spec/lib): these wrappers only convert between vAccel's C++
+// side and its C encoder, so the unikernel library and this plugin send the
+// same bytes. Pure functions (no device, no runtime state).
 #pragma once
 
 #include <cstddef>
@@ -11,19 +13,22 @@
 #include <vaccel.h>
 
 #include "wire.hpp"
+#include <virtio_accel_proto.h>
 
 namespace vaccel_virtio {
 
 // One RUN request being built: the op, the resource it names and the input
 // and output argument descriptors in the driver's ioctl format. Parameter
-// blocks (§14) live inside the Request itself, so a Request must stay where it was
-// built until the ioctl returns (it is neither copied nor moved).
+// blocks (§14) live inside the Request itself (in the C encoder's va_run), so
+// a Request must stay where it was built until the ioctl returns (it is
+// neither copied nor moved).
 struct Request {
 	uint32_t op = 0;
 	uint64_t resource_id = 0;
 	std::vector<virtio_accel_ioc_arg> in, out;
-	virtio_accel_sgemm_params sgemm{};
-	virtio_accel_minmax_params minmax{};
+	va_run run{};  // the C encoder's state; only its params outlive a call
+	virtio_accel_sgemm_params &sgemm = run.params.sgemm;
+	virtio_accel_minmax_params &minmax = run.params.minmax;
 
 	Request() = default;
 	Request(const Request &) = delete;
@@ -34,16 +39,52 @@ struct Request {
 		    uint32_t custom_type = 0);
 	void add_out(void *buf, uint64_t len, uint32_t type = 0,
 		     uint32_t custom_type = 0);
+
+	// Runs one C encoder step (f(&run)) with room for room_in more inputs
+	// and room_out more outputs, and appends what it encoded. Returns the
+	// encoder's result (0 or a vAccel error).
+	template <typename F>
+	int encode(size_t room_in, size_t room_out, F f);
 };
 
-// Bytes a row-major rows x cols float matrix with leading dimension ld
-// spans: ((rows-1)*ld + cols) * 4, or 0 when rows or cols is 0. False when
-// the shape is invalid (negative, ld < max(1,cols), above the spec's 2^30).
-bool matrix_bytes(int64_t rows, int64_t cols, int64_t ld, uint64_t *bytes);
+// The C encoder's argument records and the driver's ioctl records are the
+// same 24 bytes (the library was laid out that way); conversion is a copy.
+static_assert(sizeof(va_arg_ref) == sizeof(virtio_accel_ioc_arg));
+static_assert(offsetof(va_arg_ref, len) == offsetof(virtio_accel_ioc_arg, len));
+static_assert(offsetof(va_arg_ref, custom_type) ==
+	      offsetof(virtio_accel_ioc_arg, custom_type));
 
-// True when C's m x n window does not cover C's whole span, i.e. elements
-// between rows (ldc > n, m > 1) that SGEMM must leave untouched.
-bool sgemm_c_has_gaps(int64_t m, int64_t n, int64_t ldc);
+template <typename F>
+int Request::encode(size_t room_in, size_t room_out, F f)
+{
+	std::vector<va_arg_ref> ri(room_in), ro(room_out);
+	const union va_params keep = run.params;
+	va_run_init(&run, ri.data(), static_cast<uint32_t>(room_in), ro.data(),
+		    static_cast<uint32_t>(room_out));
+	run.params = keep;  // blocks encoded by earlier steps stay valid
+	run.op = op;
+	run.resource_id = resource_id;
+	const int ret = f(&run);
+	if (ret)
+		return ret;
+	op = run.op;
+	resource_id = run.resource_id;
+	for (uint32_t i = 0; i < run.nr_in; i++)
+		in.push_back({ri[i].addr, ri[i].len, ri[i].type, ri[i].custom_type});
+	for (uint32_t i = 0; i < run.nr_out; i++)
+		out.push_back({ro[i].addr, ro[i].len, ro[i].type, ro[i].custom_type});
+	return VACCEL_OK;
+}
+
+// va_matrix_bytes / va_sgemm_c_has_gaps of the protocol library.
+inline bool matrix_bytes(int64_t rows, int64_t cols, int64_t ld, uint64_t *bytes)
+{
+	return va_matrix_bytes(rows, cols, ld, bytes) != 0;
+}
+inline bool sgemm_c_has_gaps(int64_t m, int64_t n, int64_t ldc)
+{
+	return va_sgemm_c_has_gaps(m, n, ldc) != 0;
+}
 
 // SGEMM: in = [sgemm_params, A, B, C-in], out = [C]. C-in is sent when
 // beta != 0 (the host needs C to compute beta*C) and also when C has gaps

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tensors.hpp"
 
-#include <endian.h>
-
 #include <cstring>
 
 namespace vaccel_virtio {
 namespace {
-
-constexpr size_t kMaxTensors = 64;
 
 std::vector<uint8_t> node_bytes(const NodeView &n)
 {
@@ -16,25 +12,10 @@ std::vector<uint8_t> node_bytes(const NodeView &n)
 		return {};
 	size_t len = std::strlen(n.name);
 	std::vector<uint8_t> b(4 + len);
-	uint32_t id = htole32(static_cast<uint32_t>(n.id));
+	uint32_t id = va_to_le32(static_cast<uint32_t>(n.id));
 	std::memcpy(b.data(), &id, 4);
 	std::memcpy(b.data() + 4, n.name, len);
 	return b;
-}
-
-bool to_desc(const TensorView &t, virtio_accel_tensor_desc *d)
-{
-	if (t.nr_dims > VIRTIO_ACCEL_MAX_DIMS)
-		return false;
-	*d = virtio_accel_tensor_desc{};
-	d->data_type = htole32(t.data_type);
-	d->nr_dims = htole32(t.nr_dims);
-	for (uint32_t i = 0; i < t.nr_dims; i++) {
-		if (t.dims[i] < 0)
-			return false;
-		d->dims[i] = htole64(static_cast<uint64_t>(t.dims[i]));
-	}
-	return true;
 }
 
 } // namespace
@@ -48,33 +29,26 @@ uint64_t first_capacity(const std::vector<TensorView> &inputs)
 	return biggest;
 }
 
-int TensorRun::add_inputs(Request &r, const std::vector<NodeView> *nodes,
-			  const std::vector<TensorView> &inputs, bool sgemm)
+int TensorRun::fill_descs(const std::vector<TensorView> &inputs)
 {
-	// Sized before use: the Request keeps pointers into these vectors
-	// (nodes_ is reserved by the callers for the same reason).
+	// Sized before use: the Request keeps pointers into these vectors.
 	in_desc_.assign(inputs.size(), {});
-	for (size_t i = 0; i < inputs.size(); i++) {
-		if (!to_desc(inputs[i], &in_desc_[i]))
+	for (size_t i = 0; i < inputs.size(); i++)
+		if (va_tensor_desc_fill(&in_desc_[i], inputs[i].data_type,
+					inputs[i].nr_dims, inputs[i].dims))
 			return VACCEL_EINVAL;
-		if (!sgemm) {
-			nodes_.push_back(node_bytes((*nodes)[i]));
-			r.add_in(nodes_.back().data(), nodes_.back().size());
-		}
-		r.add_in(&in_desc_[i], sizeof in_desc_[i]);
-		r.add_in(inputs[i].data, inputs[i].size);
-	}
 	return VACCEL_OK;
 }
 
-void TensorRun::add_outputs(Request &r, size_t n, uint64_t capacity)
+int TensorRun::add_outputs(va_run *run, size_t n, uint64_t capacity)
 {
 	out_desc_.assign(n, {});
 	out_data_.assign(n, std::vector<uint8_t>(capacity));
-	for (size_t j = 0; j < n; j++) {
-		r.add_out(&out_desc_[j], sizeof out_desc_[j]);
-		r.add_out(out_data_[j].data(), capacity);
-	}
+	for (size_t j = 0; j < n; j++)
+		if (int ret = va_encode_tensor_out(run, &out_desc_[j],
+						   out_data_[j].data(), capacity))
+			return ret;
+	return VACCEL_OK;
 }
 
 int TensorRun::encode_model_run(Request &r, uint32_t op, uint64_t model,
@@ -84,56 +58,67 @@ int TensorRun::encode_model_run(Request &r, uint32_t op, uint64_t model,
 				const std::vector<NodeView> &out_nodes,
 				uint64_t out_capacity)
 {
-	if (inputs.size() > kMaxTensors || out_nodes.size() > kMaxTensors ||
+	if (inputs.size() > VIRTIO_ACCEL_MAX_TENSORS ||
+	    out_nodes.size() > VIRTIO_ACCEL_MAX_TENSORS ||
 	    in_nodes.size() != inputs.size())
 		return VACCEL_EINVAL;
-	r.op = op;
-	r.resource_id = model;
-	params_.nr_inputs = htole32(static_cast<uint32_t>(inputs.size()));
-	params_.nr_outputs = htole32(static_cast<uint32_t>(out_nodes.size()));
-	r.add_in(&params_, sizeof params_);
-	r.add_in(options, options_len);
-	nodes_.clear();
-	nodes_.reserve(inputs.size() + out_nodes.size());
-	if (int ret = add_inputs(r, &in_nodes, inputs, false))
+	if (int ret = fill_descs(inputs))
 		return ret;
-	for (const NodeView &n : out_nodes) {
+	nodes_.clear();
+	for (const NodeView &n : in_nodes)
 		nodes_.push_back(node_bytes(n));
-		r.add_in(nodes_.back().data(), nodes_.back().size());
-	}
-	add_outputs(r, out_nodes.size(), out_capacity);
-	return VACCEL_OK;
+	for (const NodeView &n : out_nodes)
+		nodes_.push_back(node_bytes(n));
+	const va_model_layout l{static_cast<uint32_t>(inputs.size()),
+				static_cast<uint32_t>(out_nodes.size())};
+	return r.encode(va_model_nr_in(l), va_model_nr_out(l), [&](va_run *run) {
+		int ret = va_encode_model_run_begin(run, op, model, l.nr_inputs,
+						    l.nr_outputs, options,
+						    options_len);
+		for (uint32_t i = 0; !ret && i < l.nr_inputs; i++)
+			ret = va_encode_tensor_in(run, nodes_[i].data(),
+						  nodes_[i].size(), &in_desc_[i],
+						  inputs[i].data, inputs[i].size,
+						  1);
+		for (uint32_t j = 0; !ret && j < l.nr_outputs; j++) {
+			const auto &n = nodes_[l.nr_inputs + j];
+			ret = va_encode_out_node(run, n.data(), n.size());
+		}
+		return ret ? ret : add_outputs(run, l.nr_outputs, out_capacity);
+	});
 }
 
 int TensorRun::encode_torch_sgemm(Request &r, int m, int n, int k,
 				  const TensorView &a, const TensorView &b,
 				  const TensorView &c, uint64_t out_capacity)
 {
+	const std::vector<TensorView> abc{a, b, c};
 	if (m < 0 || n < 0 || k < 0)
 		return VACCEL_EINVAL;
-	r.op = VIRTIO_ACCEL_OP_TORCH_SGEMM;
-	sgemm_ = {htole32(static_cast<uint32_t>(m)),
-		  htole32(static_cast<uint32_t>(n)),
-		  htole32(static_cast<uint32_t>(k)), 0};
-	r.add_in(&sgemm_, sizeof sgemm_);
-	nodes_.clear();
-	if (int ret = add_inputs(r, nullptr, {a, b, c}, true))
+	if (int ret = fill_descs(abc))
 		return ret;
-	add_outputs(r, 1, out_capacity);
-	return VACCEL_OK;
+	nodes_.clear();
+	const struct va_op_info *info = va_op_info(VIRTIO_ACCEL_OP_TORCH_SGEMM);
+	return r.encode(info->nr_in, info->nr_out, [&](va_run *run) {
+		int ret = va_encode_torch_sgemm_begin(run, m, n, k);
+		for (uint32_t t = 0; !ret && t < 3; t++)
+			ret = va_encode_tensor_in(run, nullptr, 0, &in_desc_[t],
+						  abc[t].data, abc[t].size, 0);
+		return ret ? ret : add_outputs(run, 1, out_capacity);
+	});
 }
 
 TensorView TensorRun::output(size_t j) const
 {
 	const virtio_accel_tensor_out &o = out_desc_[j];
 	TensorView t;
-	t.data_type = le32toh(o.desc.data_type);
-	t.nr_dims = le32toh(o.desc.nr_dims);
+	t.data_type = va_to_le32(o.desc.data_type);
+	t.nr_dims = va_to_le32(o.desc.nr_dims);
 	if (t.nr_dims > VIRTIO_ACCEL_MAX_DIMS)
 		t.nr_dims = VIRTIO_ACCEL_MAX_DIMS; // never trust the far side's counts
 	for (uint32_t i = 0; i < t.nr_dims; i++)
-		t.dims[i] = static_cast<int64_t>(le64toh(o.desc.dims[i]));
-	t.size = le64toh(o.data_len);
+		t.dims[i] = static_cast<int64_t>(va_to_le64(o.desc.dims[i]));
+	t.size = va_to_le64(o.data_len);
 	if (t.size > out_data_[j].size())
 		t.size = out_data_[j].size();
 	t.data = out_data_[j].data();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tensor lists on the wire (virtio-accel-spec §8.3.1): the model RUN ops of
-// TF, TFLite and Torch, and TORCH_SGEMM.
+// TF, TFLite and Torch, and TORCH_SGEMM. The argument order is the protocol
+// library's (va_encode_model_run_begin/tensor_in/out_node/tensor_out and
+// struct va_model_layout); this class owns the descriptors and output room.
 //
 // Inputs go to the device in place (descriptors are built here, tensor data is
 // the caller's). Outputs are allocated by the host's plugin, so their size is
@@ -53,12 +55,9 @@ public:
 	size_t outputs() const { return out_desc_.size(); }
 
 private:
-	int add_inputs(Request &r, const std::vector<NodeView> *nodes,
-		       const std::vector<TensorView> &inputs, bool sgemm);
-	void add_outputs(Request &r, size_t n, uint64_t capacity);
+	int fill_descs(const std::vector<TensorView> &inputs);
+	int add_outputs(va_run *run, size_t n, uint64_t capacity);
 
-	virtio_accel_model_run_params params_{};
-	virtio_accel_torch_sgemm_params sgemm_{};
 	std::vector<virtio_accel_tensor_desc> in_desc_;
 	std::vector<std::vector<uint8_t>> nodes_;
 	std::vector<virtio_accel_tensor_out> out_desc_;

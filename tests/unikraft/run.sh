@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make test-unikraft / make bench-unikraft: a Unikraft unikernel (guest-unikraft/apps/selftest + the vAccel
+# library) runs accelerated ops through -device virtio-accel-device on virtio-mmio under our QEMU.
+#
+# Usage: tests/unikraft/run.sh [test|bench] [BUILD_DIR] [N]
+# Builds what it needs: the host plugins the device loads, QEMU (scripts/build-qemu.sh), the image
+# (guest-unikraft/scripts/build-app.sh); then tests/unikraft/run.py prints one line per check and
+# "N passed, M failed" (test), or the measurement table with N concurrent unikernels (bench, default 16).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+MODE=${1:-test}
+BUILD=$(realpath -m "${2:-$ROOT/build}")
+JOBS=${JOBS:-2}
+OUT=$BUILD/unikraft
+mkdir -p "$OUT"
+say() { echo "unikraft: $*" >&2; }
+die() { say "ERROR: $*"; echo "0 passed, 1 failed"; exit 1; }
+t0=$(date +%s)
+
+"$ROOT/scripts/install-deps.sh" host qemu unikraft >&2 || die "install-deps failed"
+[ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD" >"$OUT/cmake.log" 2>&1 || die "cmake configure"
+cmake --build "$BUILD" -j"$JOBS" --target vaccel vaccel-cpu vaccel-noop vaccel-exec mytestlib >"$OUT/host-build.log" 2>&1 ||
+  { grep -E 'error' "$OUT/host-build.log" | head -20 >&2; die "host build"; }
+QEMU_WRAPPER=$("$ROOT/scripts/build-qemu.sh" "$BUILD" | tail -n1) || die "scripts/build-qemu.sh failed"
+IMAGE=$("$ROOT/guest-unikraft/scripts/build-app.sh" "$ROOT/guest-unikraft/apps/selftest" "$OUT/selftest" | tail -n1) ||
+  die "unikernel build failed"
+say "built in $(( $(date +%s) - t0 )) s"
+
+# The same application source against the Linux runtime: it must compile and link unchanged.
+cc -std=gnu11 -Wall -Werror -I"$ROOT/runtime/include" "$ROOT/guest-unikraft/apps/selftest/main.c" \
+  -L"$BUILD/runtime" -lvaccel -o "$OUT/selftest-linux" || die "the self-test does not build for Linux"
+
+python3 "$ROOT/tests/unikraft/run.py" "$MODE" "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"}

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: Apache-2.0
+"""One Unikraft guest under our QEMU: start, console, QMP counters, memory.
+
+The guest runs on -M microvm, whose virtio-mmio transports Unikraft drives; the
+virtio-accel device sits on the first transport (bus virtio-mmio-bus.0 at
+0xfeb00000, IRQ 5 with the second IOAPIC off) and is described to Unikraft on
+its command line, as Linux's virtio_mmio.device= does. -no-shutdown keeps QEMU
+(and with it the device's host runtime) alive after the unikernel halts, so
+the host's counters can be read after the application has exited.
+"""
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+MMIO = "virtio_mmio.device=512@0xfeb00000:5"
+# microvm's default firmware (qboot) does not start multiboot images; SeaBIOS does (measured with
+# Debian's seabios 1.16). rtc=off would make SeaBIOS hang, so the RTC stays.
+BIOS = "/usr/share/seabios/bios.bin"
+
+
+def accel_args(kvm):
+    if kvm:
+        return ["-accel", "kvm", "-cpu", "host"]
+    return ["-accel", "tcg"]
+
+
+class Guest:
+    def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None,
+                 paused=False):
+        if kvm is None:  # TCG unless asked: KVM here cannot boot Unikraft (platform notes)
+            kvm = os.environ.get("VA_KVM") == "1"
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix="va-uk-")
+        self.qmp_path = os.path.join(self.dir, "qmp.sock")
+        self.console_path = os.path.join(self.dir, "console.log")
+        cmdline = MMIO + (" -- " + app_args if app_args else "")
+        self.argv = [qemu, "-M", "microvm,ioapic2=off", "-bios", BIOS, *accel_args(kvm), "-m", str(mem_mb),
+                     "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+                     "-no-reboot", "-no-shutdown",
+                     "-global", "virtio-mmio.force-legacy=false",
+                     "-device", "virtio-accel-device,id=va0,bus=virtio-mmio-bus.0," + device_props,
+                     "-kernel", image, "-append", cmdline,
+                     *(["-initrd", initrd] if initrd else []),
+                     *(["-S"] if paused else []),
+                     "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
+        self.t0 = time.monotonic()
+        self.console = open(self.console_path, "wb")
+        self.proc = subprocess.Popen(self.argv, stdout=self.console, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        self.first_result_s = None
+
+    def cont(self):
+        """Starts a guest created paused; its clocks start now."""
+        self.qmp({"execute": "cont"})
+        self.t0 = time.monotonic()
+
+    def text(self):
+        with open(self.console_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def wait_for(self, marker, timeout):
+        """Seconds from QEMU's start until marker is on the console, or None."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if marker in self.text():
+                return time.monotonic() - self.t0
+            if self.proc.poll() is not None:
+                return (time.monotonic() - self.t0) if marker in self.text() else None
+            time.sleep(0.01)
+        return None
+
+    def run(self, timeout):
+        self.first_result_s = self.wait_for("VA-FIRST-RESULT", timeout)
+        return self.wait_for("VA-VERDICT", timeout) is not None
+
+    def qmp(self, *cmds):
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        for _ in range(100):
+            try:
+                s.connect(self.qmp_path)
+                break
+            except OSError:
+                time.sleep(0.05)
+        f = s.makefile("rwb")
+        f.readline()
+        out = []
+        for c in (({"execute": "qmp_capabilities"},) + cmds):
+            f.write(json.dumps(c).encode() + b"\n")
+            f.flush()
+            while True:
+                r = json.loads(f.readline())
+                if "return" in r or "error" in r:
+                    out.append(r)
+                    break
+        s.close()
+        return out[1:]
+
+    def stat(self, name):
+        r = self.qmp({"execute": "qom-get", "arguments": {"path": "/machine/peripheral/va0", "property": name}})
+        return r[0].get("return")
+
+    def memory_kb(self):
+        """(VmHWM, Pss) of the QEMU process in KiB."""
+        hwm = pss = None
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+        try:
+            with open("/proc/%d/smaps_rollup" % self.proc.pid) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss = int(line.split()[1])
+        except OSError:
+            pass
+        return hwm, pss
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.qmp({"execute": "quit"})
+            except OSError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.console.close()
+
+
+def results(text):
+    """{check name: (ok, detail)} from the VA-TEST lines, the metrics, the verdict."""
+    checks, metrics, verdict = {}, {}, None
+    for line in text.splitlines():
+        parts = line.strip().split(" ", 3)
+        if parts[0] == "VA-TEST" and len(parts) >= 3:
+            checks[parts[1]] = (parts[2], parts[3] if len(parts) > 3 else "")
+        elif parts[0] == "VA-METRIC" and len(parts) >= 3:
+            metrics[parts[1]] = int(parts[2])
+        elif parts[0] == "VA-VERDICT":
+            verdict = parts[1]
+    return checks, metrics, verdict
