@@ -120,6 +120,7 @@ TEST_F(TorchPlugin, ClassifiesThreeImagesWithEfficientNetLite0) {
     EXPECT_LE(sum, 1.0 + 1e-5);
     std::printf("  %-12s -> %s\n", img.c_str(), reinterpret_cast<const char *>(r.label.c_str()));
     for (auto &[l, p] : r.top) std::printf("       %.6f %s\n", p, l.c_str());
+    EXPECT_STREQ(vaccel_last_op_plugin(), "torch");
   }
 }
 

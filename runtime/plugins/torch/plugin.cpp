@@ -17,6 +17,7 @@
 #include "engine.hpp"
 #include "image.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +59,9 @@ std::mutex g_mu;
 std::map<vaccel_id_t, vtorch::ModelPtr> g_models;
 std::map<std::string, vtorch::ModelPtr> g_default;
 std::map<std::string, std::vector<std::string>> g_labels;
+// MODEL resources registered with each session, in registration order, and why a model failed to load.
+std::map<vaccel_id_t, std::vector<vaccel_id_t>> g_session_models;
+std::map<vaccel_id_t, std::string> g_load_errors;
 
 bool read_file(const std::string &path, std::vector<uint8_t> *out)
 {
@@ -126,31 +130,34 @@ int get_model(const vaccel_resource *res, vtorch::ModelPtr *out, std::string *er
 	}
 	std::lock_guard<std::mutex> lock(g_mu);
 	g_models.emplace(res->id, *out);  // a concurrent loader may have won; either copy is fine
+	g_load_errors.erase(res->id);
 	return VACCEL_OK;
 }
 
-// The classifier for a session: its first registered MODEL resource, else the host default.
+// The classifier for a session: its first registered MODEL resource (tracked by the resource hooks below,
+// so that no vAccel API call is made from inside an op), else the host default.
 int classifier(vaccel_session *sess, vtorch::ModelPtr *out, std::string *err)
 {
-	vaccel_resource **models = nullptr;
-	size_t nr = 0;
-	if (vaccel_session_resources_by_type(sess, &models, &nr, VACCEL_RESOURCE_MODEL) == VACCEL_OK && nr > 0) {
-		vaccel_resource *first = models[0];
-		for (size_t i = 1; i < nr; i++)
-			if (models[i]->id < first->id)
-				first = models[i];
-		free(models);
-		return get_model(first, out, err);
+	std::unique_lock<std::mutex> lock(g_mu);
+	auto sm = g_session_models.find(sess->id);
+	if (sm != g_session_models.end() && !sm->second.empty()) {
+		vaccel_id_t id = sm->second.front();
+		auto it = g_models.find(id);
+		if (it != g_models.end()) {
+			*out = it->second;
+			return VACCEL_OK;
+		}
+		auto e = g_load_errors.find(id);
+		*err = e != g_load_errors.end() ? e->second : "model resource " + std::to_string(id) + " not loaded";
+		return VACCEL_EINVAL;
 	}
-	free(models);
 	std::string path = env_or("VACCEL_TORCH_MODEL", "");
 	if (path.empty()) {
 		*err = "no model: register a TorchScript MODEL resource with the session, or set "
 		       "VACCEL_TORCH_MODEL on the host";
 		return VACCEL_EINVAL;
 	}
-	std::lock_guard<std::mutex> lock(g_mu);  // loading once is worth holding the lock (~0.1 s)
-	auto it = g_default.find(path);
+	auto it = g_default.find(path);  // loading once is worth holding the lock (~0.1 s)
 	if (it != g_default.end()) {
 		*out = it->second;
 		return VACCEL_OK;
@@ -337,10 +344,56 @@ int tflite_run(vaccel_session *, const vaccel_resource *, vaccel_tflite_tensor *
 	return no_engine("TFLite model run", "TensorFlow Lite (not packaged for Debian 12)");
 }
 
-int resource_unregister(vaccel_resource *res, vaccel_session *)
+// A MODEL resource registered with a session is loaded at once (classification then starts warm); a file
+// that is not TorchScript does not fail the registration (it may be meant for another plugin): the reason is
+// kept and returned by the first op that needs the model.
+int resource_register(vaccel_resource *res, vaccel_session *sess)
+{
+	if (res->type != VACCEL_RESOURCE_MODEL)
+		return VACCEL_OK;
+	vtorch::ModelPtr m;
+	std::string err;
+	int r = get_model(res, &m, &err);
+	std::lock_guard<std::mutex> lock(g_mu);
+	if (r) {
+		vaccel_debug("[torch] %s", err.c_str());
+		g_load_errors[res->id] = err;
+	}
+	g_session_models[sess->id].push_back(res->id);
+	return VACCEL_OK;
+}
+
+// Forgets that session `sid` uses `rid`; drops the loaded model when no session uses it any more.
+// Caller holds g_mu.
+void forget(vaccel_id_t sid, vaccel_id_t rid)
+{
+	auto sm = g_session_models.find(sid);
+	if (sm != g_session_models.end()) {
+		std::erase(sm->second, rid);
+		if (sm->second.empty())
+			g_session_models.erase(sm);
+	}
+	for (const auto &[s, ids] : g_session_models)
+		if (std::find(ids.begin(), ids.end(), rid) != ids.end())
+			return;
+	g_models.erase(rid);
+	g_load_errors.erase(rid);
+}
+
+int resource_unregister(vaccel_resource *res, vaccel_session *sess)
 {
 	std::lock_guard<std::mutex> lock(g_mu);
-	g_models.erase(res->id);
+	forget(sess->id, res->id);
+	return VACCEL_OK;
+}
+
+int session_release(vaccel_session *sess)
+{
+	std::lock_guard<std::mutex> lock(g_mu);
+	auto sm = g_session_models.find(sess->id);
+	if (sm != g_session_models.end())
+		for (vaccel_id_t rid : std::vector<vaccel_id_t>(sm->second))
+			forget(sess->id, rid);
 	return VACCEL_OK;
 }
 
@@ -371,6 +424,8 @@ int torch_fini()
 	g_models.clear();
 	g_default.clear();
 	g_labels.clear();
+	g_session_models.clear();
+	g_load_errors.clear();
 	return VACCEL_OK;
 }
 
@@ -378,4 +433,5 @@ int torch_fini()
 
 VACCEL_PLUGIN(.name = "torch", .version = "0.1.0", .vaccel_version = VACCEL_VERSION, .init = torch_init,
 	      .fini = torch_fini, .is_virtio = false, .type = VACCEL_PLUGIN_TORCH,
+	      .session_release = session_release, .resource_register = resource_register,
 	      .resource_unregister = resource_unregister)
