@@ -169,6 +169,12 @@ template <typename F> int guarded(std::string *err, F &&f)
 
 }  // namespace
 
+void set_threads(int n)
+{
+	if (n > 0)
+		at::set_num_threads(n);
+}
+
 int load_model(const uint8_t *data, size_t size, ModelPtr *out, std::string *err)
 {
 	if (!data || size == 0) {

@@ -20,6 +20,10 @@ namespace vtorch {
 struct Model;  // a loaded TorchScript module (thread-safe for concurrent forward calls)
 using ModelPtr = std::shared_ptr<const Model>;
 
+// Intra-op threads libtorch uses (its default: one per core). Fewer can be faster on a loaded host, where
+// OpenMP workers spin waiting for each other.
+void set_threads(int n);
+
 // Deserialise a TorchScript archive (torch.jit.save output) held in memory.
 int load_model(const uint8_t *data, size_t size, ModelPtr *out, std::string *err);
 

@@ -13,6 +13,7 @@
 //   VACCEL_TORCH_MODEL    classifier used when the session has no MODEL resource registered (ours: lets a
 //                         host preload the model, so a guest need not send it)
 //   VACCEL_TORCH_FACE_CASCADE  Haar cascade XML for IMAGE_DETECT
+//   VACCEL_TORCH_THREADS  libtorch intra-op threads (default: libtorch's, one per core)
 // See README.md next to this file for the output formats.
 #include "engine.hpp"
 #include "image.hpp"
@@ -399,6 +400,7 @@ int session_release(vaccel_session *sess)
 
 int torch_init()
 {
+	vtorch::set_threads(atoi(env_or("VACCEL_TORCH_THREADS", "0").c_str()));
 	static vaccel_op ops[] = {
 		VACCEL_OP_INIT(ops[0], VACCEL_OP_TORCH_MODEL_LOAD, torch_model_load),
 		VACCEL_OP_INIT(ops[1], VACCEL_OP_TORCH_MODEL_RUN, torch_model_run),
