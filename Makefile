@@ -54,9 +54,11 @@ test-e2e-torch: qemu guest-module
 
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
+	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
 
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
+	tests/torch/fuzz.sh 120 $(BUILD)/torch-fuzz
 
 bench: build bench-plugins bench-torch
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2

@@ -3,6 +3,7 @@
 // to compile on a small machine.
 #include "engine.hpp"
 
+#include <ATen/Parallel.h>
 #include <torch/script.h>
 
 #include <cstring>
