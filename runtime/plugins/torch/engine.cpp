@@ -49,10 +49,19 @@ protected:
 	}
 };
 
-// First line of an exception message (c10::Error messages carry a multi-line C++ backtrace).
+// One line out of a libtorch exception message. c10::Error messages carry a C++ backtrace after their first
+// line; errors raised inside the TorchScript interpreter start with a generic line and end with the reason
+// ("RuntimeError: Given groups=1, weight of size ... expected input[1, 1, 224, 224] to have 3 channels ...").
 std::string first_line(const char *what)
 {
 	std::string s(what ? what : "");
+	if (s.rfind("The following operation failed in the TorchScript interpreter", 0) == 0) {
+		size_t end = s.find_last_not_of(" \n");
+		if (end != std::string::npos) {
+			size_t start = s.rfind('\n', end);
+			return s.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+		}
+	}
 	auto nl = s.find('\n');
 	return nl == std::string::npos ? s : s.substr(0, nl);
 }
