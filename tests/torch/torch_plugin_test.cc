@@ -332,8 +332,15 @@ TEST_F(TorchPlugin, BadInputIsAnErrorAndThePluginKeepsServing) {
     in->size = px.size() * sizeof(float);
     EXPECT_EQ(vaccel_torch_model_run(&s.s, &m.r, nullptr, &in, 1, &out, 1), VACCEL_EINVAL);
     EXPECT_EQ(out, nullptr);
-    in->data_type = VACCEL_TORCH_INT;  // same bytes, int32: a conv2d on ints is refused
+    in->data = nullptr;
+    vaccel_torch_tensor_delete(in);
+    std::vector<int32_t> ints(3 * 224 * 224, 1);  // right shape, int32: a conv2d on ints is refused
+    vaccel_torch_tensor_new(&in, 4, rgb, VACCEL_TORCH_INT);
+    in->data = ints.data();
+    in->size = ints.size() * sizeof(int32_t);
     EXPECT_EQ(vaccel_torch_model_run(&s.s, &m.r, nullptr, &in, 1, &out, 1), VACCEL_EINVAL);
+    EXPECT_EQ(out, nullptr);
+    in->data = nullptr;
     vaccel_torch_tensor_delete(in);
     vaccel_torch_tensor_new(&in, 4, rgb, VACCEL_TORCH_FLOAT);  // 3x the elements, 1x the bytes
     in->data = px.data();

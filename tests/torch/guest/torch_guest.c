@@ -253,7 +253,14 @@ static int bad_cmd(const char *model, const char *image)
 	in->size = sizeof px;
 	r = vaccel_torch_model_run(&s, &m, NULL, &in, 1, &out, 1);
 	check("tensor_wrong_shape", r == VACCEL_EINVAL && !out, r);
-	in->data_type = VACCEL_TORCH_INT;
+	in->data = NULL;
+	vaccel_torch_tensor_delete(in);
+	/* the right shape in int32: a convolution of ints is refused */
+	const int64_t rgb[] = { 1, 3, 224, 224 };
+	static int32_t ints[3 * 224 * 224];
+	vaccel_torch_tensor_new(&in, 4, rgb, VACCEL_TORCH_INT);
+	in->data = ints;
+	in->size = sizeof ints;
 	r = vaccel_torch_model_run(&s, &m, NULL, &in, 1, &out, 1);
 	check("tensor_wrong_dtype", r == VACCEL_EINVAL && !out, r);
 	in->data = NULL;
