@@ -4,14 +4,14 @@
 #   make demo    build everything, boot a VM, run accelerated ops from the guest
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
 #   make fuzz    the engine fuzzer for 10 minutes
-#   make bench   benchmarks (engine, plugins) as tables
+#   make bench   benchmarks (engine, plugins, classification device vs host) as tables
 
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch
 
 all: build
 
@@ -67,20 +67,30 @@ test-unikraft: deps
 bench-unikraft: deps
 	tests/unikraft/run.sh bench $(BUILD) 16
 
+# Real inference from a guest: the host's torch plugin classifies for the guest; results equal the host's.
+test-e2e-torch: qemu guest-module
+	VA_TORCH_ITERS=3 tests/torch/e2e.sh $(BUILD)
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
+	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
 
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
+	tests/torch/fuzz.sh 120 $(BUILD)/torch-fuzz
 
-bench: build bench-plugins
+bench: build bench-plugins bench-torch
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
 
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft
+# Classification latency through the device vs natively on the host (median of 20 after warm-up).
+bench-torch: qemu guest-module
+	VA_TORCH_ITERS=20 tests/torch/e2e.sh $(BUILD)
+
+test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

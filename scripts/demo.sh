@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make demo`: builds the host side (runtime + plugins + host-backend), QEMU with -device virtio-accel-pci, the
-# guest image (virtio_accel.ko + the guest vAccel runtime with its virtio transport plugin), boots a VM, runs
-# scripts/demo/vaccel_demo.c in the guest (sgemm, exec, minmax through the device; it prints which HOST plugin
-# executed each op), and shuts the VM down.
+# `make demo`, the classic vAccel demo: a guest classifies photos through the unchanged vAccel API while the
+# host runs a real network (EfficientNet-Lite0 on libtorch, runtime/plugins/torch). Builds the host side
+# (runtime + plugins + host-backend + the model assets), QEMU with -device virtio-accel-pci, the guest image
+# (virtio_accel.ko + the guest vAccel runtime with its virtio transport plugin), runs scripts/demo/vaccel_demo.c
+# natively on the host, then in the VM (classification, sgemm, exec, minmax through the device; it prints which
+# HOST plugin executed each op), and prints both side by side.
 #
 # Usage: scripts/demo.sh [CMAKE_BUILD_DIR]   (default build)
 # Environment: JOBS (default 2), VA_DEMO_TIMEOUT (VM wall-clock limit, default 180 s).
@@ -19,13 +21,13 @@ die() { echo "demo: ERROR: $*" >&2; exit 1; }
 mkdir -p "$OUT"
 
 say "1/5 packages"
-"$ROOT/scripts/install-deps.sh" host qemu guest
+"$ROOT/scripts/install-deps.sh" host qemu guest torch
 
 say "2/5 host side: runtime and plugins in $BUILD"
-if [ ! -f "$BUILD/CMakeCache.txt" ] || [ ! -d "$BUILD/runtime/plugins/virtio" ]; then
+if [ ! -f "$BUILD/CMakeCache.txt" ] || [ ! -d "$BUILD/runtime/plugins/virtio" ] || [ ! -d "$BUILD/runtime/plugins/torch" ]; then
   cmake -S "$ROOT" -B "$BUILD" >"$OUT/cmake.log" 2>&1 || { tail -20 "$OUT/cmake.log"; die "cmake configure"; }
 fi
-cmake --build "$BUILD" -j"$JOBS" --target vaccel vaccel-cpu vaccel-noop vaccel-exec vaccel-virtio mytestlib \
+cmake --build "$BUILD" -j"$JOBS" --target vaccel vaccel-cpu vaccel-noop vaccel-exec vaccel-virtio vaccel-torch va-models mytestlib \
   >"$OUT/build.log" 2>&1 || { grep -E 'error' "$OUT/build.log" | head; die "host build (log: $OUT/build.log)"; }
 
 say "3/5 QEMU with virtio-accel-pci (scripts/build-qemu.sh)"
@@ -39,23 +41,56 @@ DEMO=$OUT/vaccel_demo
 cc -O2 -Wall -Wextra -o "$DEMO" "$ROOT/scripts/demo/vaccel_demo.c" \
   $(PKG_CONFIG_PATH=$RT pkg-config --cflags --libs vaccel) -ldl -lm || die "demo program build"
 LIB=$RT/libmytestlib.so
+M=$BUILD/models
+MODEL=$M/efficientnet_lite0.pt
+IMGS=("$M/images/banana.jpg" "$M/images/chelsea.png" "$M/images/coffee.png")
+export VACCEL_TORCH_LABELS=$M/imagenet_labels.txt
 adds=()
-for f in "$RT/libvaccel.so.0" "$RT/libvaccel-virtio.so" "$LIB" "$DEMO"; do adds+=(--add "$f:$f"); done
-"$ROOT/scripts/build-guest-image.sh" --out "$OUT" --name demo.cpio.gz --script "$ROOT/scripts/demo/guest.sh" \
+for f in "$RT/libvaccel.so.0" "$RT/libvaccel-virtio.so" "$LIB" "$DEMO" "$MODEL" "${IMGS[@]}"; do adds+=(--add "$f:$f"); done
+# Guest kernel: the newest one whose headers AND modules are complete (another kernel may be half-installed).
+for k in $(ls /usr/src | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V); do
+  [ -f "/lib/modules/$k/kernel/drivers/virtio/virtio_pci.ko" ] && KVER=$k
+done
+[ -n "${KVER:-}" ] || die "no complete guest kernel (linux-image-amd64 + linux-headers-amd64)"
+"$ROOT/scripts/build-guest-image.sh" --out "$OUT" --kver "$KVER" --name demo.cpio.gz --script "$ROOT/scripts/demo/guest.sh" \
   "${adds[@]}" >"$OUT/image.log" 2>&1 || { cat "$OUT/image.log"; die "guest image"; }
 
-say "5/5 booting the VM (host plugins: exec, cpu, noop; exec allow-list: $LIB)"
-DEVICE="virtio-accel-pci,plugins=$RT/libvaccel-exec.so:$RT/libvaccel-cpu.so:$RT/libvaccel-noop.so"
+HOST_PLUGINS=$RT/libvaccel-torch.so:$RT/libvaccel-exec.so:$RT/libvaccel-cpu.so:$RT/libvaccel-noop.so
+say "5/5 the same program natively on the host, then in the VM (host plugins: torch, exec, cpu, noop)"
+VACCEL_PLUGINS=$HOST_PLUGINS LD_LIBRARY_PATH=$RT "$DEMO" "$LIB" 256 "$MODEL" "${IMGS[@]}" >"$OUT/host.txt" 2>&1 \
+  || { cat "$OUT/host.txt"; die "the demo program failed natively on the host"; }
+DEVICE="virtio-accel-pci,plugins=$HOST_PLUGINS"
 DEVICE="$DEVICE,exec-allowlist=$LIB"
 set +e
 "$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/demo.cpio.gz" --mem 512 \
-  --timeout "${VA_DEMO_TIMEOUT:-180}" --log "$OUT/vm.log" --append "va.rt=$RT va.demo=$DEMO va.lib=$LIB" \
+  --timeout "${VA_DEMO_TIMEOUT:-240}" --log "$OUT/vm.log" --append "va.rt=$RT va.demo=$DEMO va.lib=$LIB va.model=$MODEL va.images=$(IFS=,; echo "${IMGS[*]}")" \
   -- -device "$DEVICE" >"$OUT/vm.console" 2>&1
 rc=$?
 set -e
 head -n1 "$OUT/vm.console"
-# The guest's own output (kernel messages filtered out).
-tr -d '\r' <"$OUT/vm.log" | grep -avE '^\[ *[0-9]+\.[0-9]+\]' | sed 's/^/  | /'
+# The guest's own output (kernel messages and ROW lines filtered out).
+tr -d '\r' <"$OUT/vm.log" | grep -avE '^\[ *[0-9]+\.[0-9]+\]|^ROW\|' | sed 's/^/  | /'
 tail -n1 "$OUT/vm.console"
+# Side by side: each op in the guest (through the device) and natively on the host.
+echo
+python3 - "$OUT/host.txt" "$OUT/vm.log" <<'PY'
+import sys
+def rows(path):
+    out = {}
+    for line in open(path, errors='replace'):
+        line = line.strip().replace('\r', '')
+        if line.startswith('ROW|'):
+            _, op, res, ms, who = line.split('|', 4)
+            out[op] = (res, ms, who)
+    return out
+host, guest = rows(sys.argv[1]), rows(sys.argv[2])
+fmt = '%-26s %-34s %-24s %-22s %s'
+print(fmt % ('operation', 'result in the guest', 'guest via device', 'host native', 'device/host'))
+for op, (res, ms, who) in guest.items():
+    h = host.get(op, ('', '-', ''))
+    t = lambda ms, who: (who if ms == '-' else '%s ms %s' % (('%.1f' % float(ms)) if float(ms) >= 10 else '%.2f' % float(ms), who))
+    ratio = '%.2fx' % (float(ms) / float(h[1])) if ms != '-' and h[1] not in ('-', '') else ''
+    print(fmt % (op, res, t(ms, who), t(h[1], h[2]) if h[1] else '', ratio))
+PY
 say "done in $(( $(date +%s) - t0 )) s"
 exit $rc

