@@ -11,7 +11,7 @@ rc=0
 pass() { echo "E2E PASS $1"; }
 fail() { echo "E2E FAIL $1: $2"; rc=1; }
 
-[ -c /dev/accel ] && pass torch.dev_accel || { fail torch.dev_accel "no /dev/accel"; exit 1; }
+[ -c /dev/virtio-accel0 ] && pass torch.dev_node || { fail torch.dev_node "no /dev/virtio-accel0"; exit 1; }
 # The model travels by content: the guest registers its own copy of the TorchScript file.
 "$BIN/torch_guest" classify "$M/efficientnet_lite0.pt" "${ITERS:-20}" \
   "$M/images/banana.jpg" "$M/images/chelsea.png" "$M/images/coffee.png" || fail torch.classify "exit $?"
