@@ -73,11 +73,16 @@ class SessionTable {
   // running: the caller has drained the workers.
   void clear();
 
+  // Tests only: the next object created in any currently free slot gets
+  // generation `gen` (to reach the end of the generation space quickly).
+  void set_next_generation_for_test(uint32_t gen);
+
   uint64_t sessions() const { return nr_sessions_.load(std::memory_order_relaxed); }
   uint64_t resources() const { return nr_resources_.load(std::memory_order_relaxed); }
   uint64_t resource_bytes() const { return resource_bytes_.load(std::memory_order_relaxed); }
 
  private:
+  static constexpr size_t kMaxSlots = UINT32_MAX;  // slot index is 32 bits
   template <typename T>
   struct Slot {
     T *obj = nullptr;

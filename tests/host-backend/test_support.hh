@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -263,6 +264,13 @@ struct Chain {
     return x;
   }
 };
+
+inline ExecPolicy policy(const char *list) {
+  ExecPolicy p;
+  std::string err;
+  if (!p.parse(list, &err)) throw std::runtime_error(err);
+  return p;
+}
 
 // An engine over a FakeRuntime, run synchronously.
 struct Device {
