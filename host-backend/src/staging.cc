@@ -1,7 +1,6 @@
 #include "staging.hh"
 
-#include <cstdlib>
-#include <cstring>
+#include <sys/mman.h>
 
 namespace va {
 
@@ -19,12 +18,13 @@ uint8_t *StagingBuf::reserve(uint64_t need, StagingBudget *budget) {
   // Round up so that slowly growing requests do not reallocate every time.
   uint64_t size = (need + 65535) & ~uint64_t{65535};
   if (size < need || !budget->take(size)) return nullptr;
-  void *p = std::aligned_alloc(64, size);
-  if (p == nullptr) {
+  // Fresh anonymous pages: zero without a pass over them (the class
+  // comment's guarantee), page aligned, and returned to the system whole.
+  void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
     budget->give(size);
     return nullptr;
   }
-  std::memset(p, 0, size);  // see the class comment: never expose host bytes
   data_ = static_cast<uint8_t *>(p);
   cap_ = size;
   charged_to_ = budget;
@@ -37,7 +37,7 @@ void StagingBuf::trim(uint64_t keep) {
 
 void StagingBuf::release() {
   if (data_ == nullptr) return;
-  std::free(data_);
+  munmap(data_, cap_);
   charged_to_->give(cap_);
   data_ = nullptr;
   cap_ = 0;

@@ -26,3 +26,22 @@ __attribute__((visibility("default"))) int va_test_double(struct vaccel_arg *rea
 
 /* Data, not a function: exec must refuse to call it. */
 __attribute__((visibility("default"))) int va_test_not_a_function = 42;
+
+/* Sleeps read[0] (uint32 milliseconds), then writes 1 to write[0] if given:
+ * a long-running host operation for reset tests. */
+#include <time.h>
+
+__attribute__((visibility("default"))) int va_test_sleep_ms(struct vaccel_arg *read, size_t nr_read,
+							    struct vaccel_arg *write, size_t nr_write)
+{
+	uint32_t ms;
+	if (nr_read != 1 || read[0].size != sizeof ms)
+		return VACCEL_EINVAL;
+	memcpy(&ms, read[0].buf, sizeof ms);
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	if (nr_write >= 1 && write[0].size >= 1)
+		memset(write[0].buf, 1, write[0].size);
+	return VACCEL_OK;
+}
