@@ -293,8 +293,8 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
              GuestLog::escape(call.symbol).c_str(), GuestLog::escape(call.library, 256).c_str());
     return Status::Of(VIRTIO_ACCEL_S_DENIED);
   }
-  if (req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE && !valid_symbol(call.symbol)) {
-    log_.log(2, "virtio-accel: exec of '%s' denied: not a C identifier",
+  if (req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE && !valid_resource_symbol(call.symbol)) {
+    log_.log(2, "virtio-accel: exec of '%s' denied: not a C identifier (or kernel@size)",
              GuestLog::escape(call.symbol).c_str());
     return Status::Of(VIRTIO_ACCEL_S_DENIED);
   }

@@ -16,6 +16,27 @@ bool valid_symbol(const char *s) {
   return n > 0;
 }
 
+bool valid_resource_symbol(const char *s) {
+  const char *at = std::strchr(s, '@');
+  if (at == nullptr) return valid_symbol(s);
+  std::string name(s, static_cast<size_t>(at - s));
+  if (!valid_symbol(name.c_str())) return false;
+  // G0[xG1[xG2]]: 1..3 decimal numbers of 1..19 digits joined by 'x'.
+  int groups = 0, digits = 0;
+  for (const char *p = at + 1;; p++) {
+    if (*p >= '0' && *p <= '9') {
+      if (++digits > 19) return false;
+    } else if ((*p == 'x' || *p == '\0') && digits > 0) {
+      groups++;
+      digits = 0;
+      if (*p == '\0') return groups <= 3;
+      if (groups == 3) return false;
+    } else {
+      return false;
+    }
+  }
+}
+
 bool ExecPolicy::parse(const char *list, std::string *error) {
   entries_.clear();
   if (list == nullptr) return true;

@@ -23,6 +23,11 @@ namespace va {
 // accepts (no newlines or escapes can reach a log, no versioned names).
 bool valid_symbol(const char *s);
 
+// EXEC_WITH_RESOURCE's symbol: a C identifier, optionally followed by an
+// OpenCL launch suffix "@G0[xG1[xG2]]" (decimal sizes; the OpenCL plugin's
+// user-kernel convention). Nothing else reaches a plugin or a log.
+bool valid_resource_symbol(const char *s);
+
 class ExecPolicy {
  public:
   struct Entry {

@@ -57,6 +57,12 @@ TEST(Hostile1, AllowListSyntaxIsCheckedWhenTheDeviceIsCreated) {
   EXPECT_FALSE(p.parse("/a.so:not-an-identifier", &err));
   EXPECT_FALSE(p.parse("fn:/a.so", &err)) << "a symbol needs a library before it";
   EXPECT_FALSE(p.parse("relative.so", &err));
+  // EXEC_WITH_RESOURCE also takes the OpenCL plugin's "kernel@G0xG1xG2".
+  EXPECT_TRUE(valid_resource_symbol("vadd"));
+  EXPECT_TRUE(valid_resource_symbol("mm@64x64"));
+  EXPECT_TRUE(valid_resource_symbol("k@1x2x3"));
+  for (const char *bad : {"k@", "k@1x", "k@1x2x3x4", "k@x1", "k@1\n", "@1", "a b", "k@1y2"})
+    EXPECT_FALSE(valid_resource_symbol(bad)) << bad;
 }
 
 // ---- item 2: reset is bounded whatever runs ---------------------------------
