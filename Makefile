@@ -4,6 +4,7 @@
 #   make demo    build everything, boot a VM, run accelerated ops from the guest
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
 #   make fuzz    the engine fuzzer for 10 minutes
+#   make fuzz-capi  the C-ABI fuzzer (real runtime + plugins, ASan+UBSan) for 10 minutes
 #   make bench   benchmarks (engine, plugins) as tables
 
 BUILD   ?= build
@@ -11,7 +12,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz fuzz-capi bench bench-plugins demo clean
 
 all: build
 
@@ -48,11 +49,17 @@ test-driver: qemu guest-module
 test-e2e: qemu guest-module
 	tests/e2e/run.sh $(BUILD)
 
+# FUZZ_SECONDS is shared: half for the engine fuzzer, half for the C-ABI one
+# (without the OpenCL plugin, to keep its sanitized build small).
 fuzz-smoke: deps
-	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
+	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
+	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
 
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
+
+fuzz-capi: deps
+	tests/host-backend/fuzz/run_capi.sh 600 $(BUILD)/fuzz-capi
 
 bench: build bench-plugins
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2

@@ -155,6 +155,10 @@ void va_host_get_stats(const va_host *host, struct va_host_stats *stats);
  *   "staging-limit"      its budget (max_staging_bytes after defaults)
  *   "abandoned"          requests a reset gave up while their op ran (total)
  *   "abandoned-running"  of those, operations still running
+ *   "sessions-held"      sessions not yet destroyed, including those only
+ *                        abandoned operations hold (what max_sessions counts;
+ *                        va_host_stats.sessions shows the open ones)
+ *   "resources-held"     likewise for resources
  *   "log-suppressed"     guest-triggered messages dropped by the rate limit
  * Returns 0, or -ENOENT for an unknown name.
  */

@@ -152,6 +152,10 @@ int va_host_get_counter(const va_host *h, const char *name, uint64_t *value) {
     *value = s.abandoned.load(std::memory_order_relaxed);
   else if (n == "abandoned-running")
     *value = s.abandoned_running.load(std::memory_order_relaxed);
+  else if (n == "sessions-held")
+    *value = h->engine->table().held_sessions();
+  else if (n == "resources-held")
+    *value = h->engine->table().held_resources();
   else if (n == "log-suppressed")
     *value = h->engine->guest_log().suppressed();
   else

@@ -91,6 +91,7 @@ Status SessionTable::create(uint32_t flags, uint64_t *id) {
   {
     std::lock_guard g(lock_);
     if (insert(sessions_, free_sessions_, lim_.max_sessions, s, &s->id)) {
+      linked_sessions_.fetch_add(1, std::memory_order_relaxed);
       *id = s->id;
       return Status::Ok();
     }
@@ -105,6 +106,8 @@ Status SessionTable::create(uint32_t flags, uint64_t *id) {
 void SessionTable::unlink_resource_locked(Resource *r) {
   erase(resources_, free_resources_, r->id);
   r->linked = false;
+  linked_resources_.fetch_sub(1, std::memory_order_relaxed);
+  linked_resource_bytes_.fetch_sub(r->bytes, std::memory_order_relaxed);
 }
 
 Status SessionTable::destroy(uint64_t id) {
@@ -116,6 +119,7 @@ Status SessionTable::destroy(uint64_t id) {
     if (s == nullptr) return Status::Of(VIRTIO_ACCEL_S_NO_SESSION);
     erase(sessions_, free_sessions_, id);
     s->linked = false;
+    linked_sessions_.fetch_sub(1, std::memory_order_relaxed);
     for (Resource *r : s->resources) {
       if (!r->linked) continue;
       unlink_resource_locked(r);
@@ -181,6 +185,8 @@ Status SessionTable::add_resource(Session *s, uint32_t type, std::span<const Blo
   {
     std::lock_guard g(lock_);
     if (s->linked && insert(resources_, free_resources_, lim_.max_resources, r, &r->id)) {
+      linked_resources_.fetch_add(1, std::memory_order_relaxed);
+      linked_resource_bytes_.fetch_add(bytes, std::memory_order_relaxed);
       s->resources.push_back(r);
       *id = r->id;
       return Status::Ok();

@@ -517,6 +517,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   CHECK(st.sessions == 0, "sessions after reset", st.sessions);
   CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources, st.resource_bytes);
   CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
+  CHECK(d.counter("sessions-held") == 0 && d.counter("resources-held") == 0, "objects held after reset",
+        d.counter("sessions-held"), d.counter("resources-held"));
   CHECK(d.counter("staging-bytes") <= d.counter("staging-limit"), "staging over budget");
   return 0;
 }
