@@ -133,7 +133,11 @@ uint32_t va_host_process(va_host *h, const struct iovec *rd, unsigned rd_cnt,
                          const struct iovec *wr, unsigned wr_cnt) {
   thread_local std::unique_ptr<va::Scratch> scratch;
   if (!scratch) scratch = std::make_unique<va::Scratch>();
-  return h->engine->process(rd, rd_cnt, wr, wr_cnt, scratch.get());
+  uint32_t used = h->engine->process(rd, rd_cnt, wr, wr_cnt, scratch.get());
+  // The thread's staging is charged to this device's budget and this thread
+  // may next serve another device, or outlive this one: give it back now.
+  scratch->staging.release();
+  return used;
 }
 
 void va_host_reset(va_host *h) {
