@@ -16,6 +16,7 @@ bld=$out/build
 # The sanitized tree: only what the harness loads.
 if [ ! -f "$bld/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$bld" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVA_SANITIZE=ON \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
     >"$out/configure.log" 2>&1 || { tail -20 "$out/configure.log"; exit 1; }
 fi
 targets=(virtio_accel_host vaccel-cpu vaccel-exec vaccel-noop va_exec_target)
