@@ -183,6 +183,10 @@ class Device:
 
 
 req_id = 0
+REQ_SESSION_CREATE, REQ_RUN = 0x01, 0x20
+OP_NOOP, OP_EXEC = 1, 2
+S_OK, S_OP_FAILED = 0, 7
+EPERM = 1
 
 
 def request(rtype, session, payload):
@@ -201,7 +205,7 @@ def run_payload(op, ins, outs):
 
 
 def session(dev):
-    r = dev.call(request(1, 0, struct.pack("<II", 0, 0)), 32)
+    r = dev.call(request(REQ_SESSION_CREATE, 0, struct.pack("<II", 0, 0)), 32)
     st = struct.unpack_from("<I", r)[0]
     return struct.unpack_from("<Q", r, 24)[0] if st == 0 else None
 
@@ -218,11 +222,16 @@ def main():
     lsock.listen(1)
     qemu = subprocess.Popen(
         [QEMU, "-M", "pc", "-nodefaults", "-display", "none", "-accel", "qtest",
+         "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
          "-qtest", "unix:" + qtest_path, "-qmp", f"unix:{qmp_path},server=on,wait=off",
          "-device", f"virtio-accel-pci,id=va0,addr={SLOT:#x},plugins={PLUGINS},exec-allowlist={SLOW_LIB},num-workers=2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "stderr"), "wb"))
     lsock.settimeout(30)
-    conn, _ = lsock.accept()
+    try:
+        conn, _ = lsock.accept()
+    except socket.timeout:
+        qemu.kill()
+        sys.exit("QEMU did not connect: " + open(os.path.join(tmp, "stderr")).read()[-2000:])
     q = Qtest(conn)
     for _ in range(300):
         if os.path.exists(qmp_path):
@@ -236,20 +245,26 @@ def main():
     # 1. Dependency symbols of an allow-listed library.
     lib = SLOW_LIB.encode()
     for sym in ["exit", "_exit", "fork", "setcontext", "pause", "abort"]:
-        r = dev.call(request(5, s, run_payload(2, [lib, sym.encode(), struct.pack("<I", 1)], [4])), 56 + 4)
+        r = dev.call(request(REQ_RUN, s, run_payload(OP_EXEC, [lib, sym.encode(), struct.pack("<I", 1)], [4])),
+                     56 + 4)
         st, detail = status(r)
-        check(st is not None and st != 0, f"exec of {sym} through the allow-listed library refused (status {st}, detail {detail})")
+        check(st == S_OP_FAILED and detail == EPERM,
+              f"exec of {sym} through the allow-listed library refused (status {st}, detail {detail})")
     alive = qemu.poll() is None and "return" in qmp.call("query-status")
     check(alive, "QEMU still runs and answers QMP")
     children = subprocess.run(["pgrep", "-P", str(qemu.pid)], capture_output=True, text=True).stdout.split()
     check(not children, f"QEMU forked no process ({children})")
-    r = dev.call(request(5, s, run_payload(1, [], [])), 56)
-    check(status(r)[0] in (0, 2), f"the device keeps serving (NOOP status {status(r)[0]})")
+    r = dev.call(request(REQ_RUN, s, run_payload(OP_NOOP, [], [])), 56)
+    check(status(r)[0] == S_OK, f"the device keeps serving (NOOP status {status(r)[0]})")
+    r = dev.call(request(REQ_RUN, s, run_payload(OP_EXEC, [lib, b"va_test_sleep", struct.pack("<I", 5)], [4])), 60)
+    check(status(r)[0] == S_OK, f"the library's own function still runs (status {status(r)[0]})")
 
     # 2. Reset during a 30 s host operation.
-    head, wa = dev.send(request(5, s, run_payload(2, [lib, b"va_test_sleep", struct.pack("<I", 30000)], [4])),
+    head, wa = dev.send(request(REQ_RUN, s, run_payload(OP_EXEC, [lib, b"va_test_sleep", struct.pack("<I", 30000)], [4])),
                         56 + 4)
     time.sleep(0.5)
+    running = qmp.call("qom-get", path="/machine/peripheral/va0", property="stat-in-flight")
+    check(running.get("return") == 1, f"the 30 s op is running ({running})")
     t0 = time.time()
     st = qmp.call("query-status")
     qmp_ms = (time.time() - t0) * 1000
@@ -267,8 +282,8 @@ def main():
     dev.init()
     s2 = session(dev)
     check(s2 is not None, "a new driver is served at once although the abandoned op still runs")
-    r = dev.call(request(5, s2, run_payload(1, [], [])), 56)
-    check(r is not None, "NOOP after the reset completes")
+    r = dev.call(request(REQ_RUN, s2, run_payload(OP_NOOP, [], [])), 56)
+    check(status(r)[0] == S_OK, "NOOP after the reset completes")
     time.sleep(1.0)
     check(q.read(wa, 60) == before, "the abandoned request's buffers were not written after the reset")
     qmp.call("quit")
