@@ -64,12 +64,22 @@ int call(void *handle, const char *sym, vaccel_arg *read, size_t nr_read,
 	 vaccel_arg *write, size_t nr_write)
 {
 	void *addr = nullptr;
-	if (!exec_plugin::valid_symbol(sym) ||
-	    !exec_plugin::defined_in(handle, sym, &addr)) {
-		// Guest-chosen text never reaches a log line unchecked.
-		vaccel_debug("[exec] symbol refused: not a function defined in "
-			     "the library itself");
+	// Guest-chosen text never reaches a log line unchecked.
+	if (!exec_plugin::valid_symbol(sym)) {
+		vaccel_debug("[exec] symbol is not a C identifier");
+		return VACCEL_EINVAL;
+	}
+	switch (exec_plugin::defined_in(handle, sym, &addr)) {
+	case exec_plugin::Lookup::kMissing:
+		vaccel_debug("[exec] symbol %s not found", sym);
+		return VACCEL_EINVAL;
+	case exec_plugin::Lookup::kForeign:
+		vaccel_debug("[exec] %s refused: not a function defined in the "
+			     "library itself",
+			     sym);
 		return VACCEL_EPERM;
+	case exec_plugin::Lookup::kDefined:
+		break;
 	}
 	int ret = reinterpret_cast<exec_fn>(addr)(read, nr_read, write,
 						  nr_write);

@@ -36,33 +36,32 @@ bool valid_symbol(const char *s)
 	return n > 0;
 }
 
-bool defined_in(void *handle, const char *sym, void **addr)
+Lookup defined_in(void *handle, const char *sym, void **addr)
 {
 	struct link_map *lib = nullptr;
 	if (dlinfo(handle, RTLD_DI_LINKMAP, &lib) != 0 || !lib)
-		return false;
+		return Lookup::kMissing;
 	dlerror();
 	void *p = dlsym(handle, sym);
 	if (!p)
-		return false;
+		return Lookup::kMissing;
 	// Which loaded object holds the address, and which symbol of it: the
 	// object must be the library itself, the symbol a function defined at
 	// exactly that address (not data, not a dependency's).
 	Dl_info info{};
 	void *extra = nullptr;
 	if (!dladdr1(p, &info, &extra, RTLD_DL_LINKMAP) || extra != lib)
-		return false;
+		return Lookup::kForeign;
 	void *ent = nullptr;
 	if (!dladdr1(p, &info, &ent, RTLD_DL_SYMENT) || !ent)
-		return false;
+		return Lookup::kForeign;
 	const auto *es = static_cast<const ElfW(Sym) *>(ent);
-	if (es->st_shndx == SHN_UNDEF)
-		return false;
 	const unsigned type = ELF64_ST_TYPE(es->st_info);
-	if ((type != STT_FUNC && type != STT_GNU_IFUNC) || info.dli_saddr != p)
-		return false;
+	if (es->st_shndx == SHN_UNDEF ||
+	    (type != STT_FUNC && type != STT_GNU_IFUNC) || info.dli_saddr != p)
+		return Lookup::kForeign;
 	*addr = p;
-	return true;
+	return Lookup::kDefined;
 }
 
 Policy Policy::parse(const char *list)

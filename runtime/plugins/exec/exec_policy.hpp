@@ -10,10 +10,12 @@ namespace exec_plugin {
 // A C identifier of 1..255 characters.
 bool valid_symbol(const char *s);
 
-// True when `sym` resolves in the object `handle` was opened for and the
-// address is a function (or ifunc) DEFINED in that very object, not in one
-// of its dependencies; *addr then holds it.
-bool defined_in(void *handle, const char *sym, void **addr);
+// Where `sym` resolves from `handle`: kDefined when the address is a
+// function (or ifunc) DEFINED in that very object (*addr then holds it),
+// kMissing when dlsym finds nothing, kForeign when it resolves elsewhere (a
+// dependency such as libc) or to something that is not a function.
+enum class Lookup { kDefined, kMissing, kForeign };
+Lookup defined_in(void *handle, const char *sym, void **addr);
 
 class Policy {
     public:
