@@ -38,7 +38,7 @@ hostlib=$(find "$bld/host-backend" -name 'libvirtio-accel-host.so' | head -1)
 bin=$out/fuzz_capi
 src=$root/tests/host-backend/fuzz/fuzz_capi.cc
 if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$hostlib" -nt "$bin" ] ||
-  ! grep -qF "$plugins" "$out/plugins.txt" 2>/dev/null; then
+  [ "$(cat "$out/plugins.txt" 2>/dev/null)" != "$plugins" ]; then
   echo "$plugins" >"$out/plugins.txt"
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root/host-backend/include" -I"$root/virtio-accel-spec/include" \
