@@ -5,13 +5,15 @@
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
 #   make fuzz    the engine fuzzer for 10 minutes
 #   make bench   benchmarks (engine, plugins, classification device vs host) as tables
+#   make fuzz-capi  the C-ABI fuzzer (real runtime + plugins, ASan+UBSan) for 10 minutes
+#   make bench   benchmarks (engine, plugins) as tables
 
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi
 
 all: build
 
@@ -71,15 +73,23 @@ bench-unikraft: deps
 test-e2e-torch: qemu guest-module
 	VA_TORCH_ITERS=3 tests/torch/e2e.sh $(BUILD)
 
+# FUZZ_SECONDS is shared: half for the engine fuzzer, half for the C-ABI one
+# (without the OpenCL plugin, to keep its sanitized build small).
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
+	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
+	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
 
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
 	tests/torch/fuzz.sh 120 $(BUILD)/torch-fuzz
 
 bench: build bench-plugins bench-torch
+fuzz-capi: deps
+	tests/host-backend/fuzz/run_capi.sh 600 $(BUILD)/fuzz-capi
+
+bench: build bench-plugins
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
 
@@ -89,6 +99,7 @@ bench-plugins: build
 # Classification latency through the device vs natively on the host (median of 20 after warm-up).
 bench-torch: qemu guest-module
 	VA_TORCH_ITERS=20 tests/torch/e2e.sh $(BUILD)
+
 
 test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch
 	@echo "make test: all suites passed"

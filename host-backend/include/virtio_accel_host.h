@@ -45,8 +45,15 @@ struct va_host_options {
 	/* Colon-separated host runtime plugin .so paths; NULL or "" means use
 	 * VACCEL_PLUGINS from the process environment. */
 	const char *plugins;
-	/* Colon-separated host library paths REQ_RUN/OP_EXEC may dlopen. NULL or
-	 * "" denies OP_EXEC entirely (the guest never names host paths freely). */
+	/* What REQ_RUN/OP_EXEC may call. NULL or "" denies OP_EXEC entirely (the
+	 * guest never names host paths freely). ':'-separated tokens: an absolute
+	 * library path, optionally followed by the C identifiers that are the
+	 * only symbols of it exec may call:
+	 *   /opt/libops.so:scale:blend:/opt/libother.so
+	 * A library without symbols allows only functions DEFINED in that very
+	 * object -- never what dlsym() would find in its dependencies (libc's
+	 * exit, fork, setcontext...): the exec plugin checks where the resolved
+	 * address lives. Plain ':'-separated path lists keep working. */
 	const char *exec_allowlist;
 	/* Non-zero lets OP_EXEC_WITH_RESOURCE run code the guest shipped as a LIB
 	 * resource. Off by default: it is arbitrary code execution on the host. */
@@ -55,14 +62,26 @@ struct va_host_options {
 	 * called from any thread. level: 1 error, 2 warning, 3 info, 4 debug. */
 	void (*log)(void *log_opaque, int level, const char *msg);
 	void *log_opaque;
+	/* Added in this revision (appended: rebuild device models against this
+	 * header; va_host_options_init fills them). */
+	/* Host staging memory all in-flight requests may hold at once, bytes;
+	 * 0 = max_request_bytes + max_response_bytes + 16 MiB. Requests that
+	 * would exceed it fail with VIRTIO_ACCEL_S_QUOTA. */
+	uint64_t max_staging_bytes;
+	/* Work bound of one request whose cost follows from its arguments, in
+	 * multiply-adds (SGEMM and TORCH_SGEMM m*n*k, FPGA_MMULT n^3); larger
+	 * requests fail with VIRTIO_ACCEL_S_QUOTA. 0 = unbounded. */
+	uint64_t max_op_cost;
 };
 
 void va_host_options_init(struct va_host_options *opts);
 
 /*
- * Called exactly once per submitted request, on a worker thread.
+ * Called exactly once per submitted request, on a worker thread -- or, for
+ * requests a reset cancels or abandons, on the thread calling va_host_reset()
+ * before it returns.
  * completed != 0: the response was written; push the element with used_len.
- * completed == 0: the request was cancelled by va_host_reset() before it ran;
+ * completed == 0: the request was cancelled or abandoned by va_host_reset();
  *                 nothing was written to guest memory; discard the element.
  */
 typedef void (*va_host_done_fn)(void *dev_opaque, void *req_opaque,
@@ -73,7 +92,9 @@ typedef void (*va_host_done_fn)(void *dev_opaque, void *req_opaque,
 va_host *va_host_new(const struct va_host_options *opts, va_host_done_fn done,
 		     void *dev_opaque, char *err, size_t errlen);
 
-/* Resets (see va_host_reset) and frees. No callback runs after it returns. */
+/* Resets (see va_host_reset) and frees, within the same bound: operations a
+ * reset abandoned finish in the background and release the backend's last
+ * memory then. No callback runs after it returns. */
 void va_host_free(va_host *host);
 
 /* Fills the config space the device exposes (little-endian). */
@@ -101,10 +122,16 @@ uint32_t va_host_process(va_host *host, const struct iovec *rd, unsigned rd_cnt,
 			 const struct iovec *wr, unsigned wr_cnt);
 
 /*
- * Device reset: cancels every queued request (done(..., completed=0)), waits
- * for running ones to finish (done(..., completed=1)), then destroys every
- * session and resource. When it returns, no callback is running or pending.
- * A running host operation cannot be interrupted, so reset may wait for it.
+ * Device reset, bounded in time whatever runs: cancels every queued request
+ * (done(..., completed=0)); waits only for requests that are copying their
+ * arguments in or their results out (bounded by memory bandwidth); abandons
+ * requests whose host operation is running (done(..., completed=0) at once),
+ * then drops every session and resource. An abandoned operation runs on in
+ * the background on host memory only: it never touched guest memory or the
+ * request's iovecs after its arguments were staged, its results are dropped,
+ * and it stays counted against the device's quotas until it ends.
+ * When it returns, no callback is running or pending, and host-backend never
+ * reads or writes the memory of any request submitted before.
  */
 void va_host_reset(va_host *host);
 
@@ -120,6 +147,22 @@ struct va_host_stats {
 	uint64_t resource_bytes;
 };
 void va_host_get_stats(const va_host *host, struct va_host_stats *stats);
+
+/*
+ * One counter by name, for counters added after struct va_host_stats was
+ * fixed (device models can expose them without an ABI change):
+ *   "staging-bytes"      host staging memory held now
+ *   "staging-limit"      its budget (max_staging_bytes after defaults)
+ *   "abandoned"          requests a reset gave up while their op ran (total)
+ *   "abandoned-running"  of those, operations still running
+ *   "sessions-held"      sessions not yet destroyed, including those only
+ *                        abandoned operations hold (what max_sessions counts;
+ *                        va_host_stats.sessions shows the open ones)
+ *   "resources-held"     likewise for resources
+ *   "log-suppressed"     guest-triggered messages dropped by the rate limit
+ * Returns 0, or -ENOENT for an unknown name.
+ */
+int va_host_get_counter(const va_host *host, const char *name, uint64_t *value);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@
 #include <cstring>
 #include <memory>
 #include <new>
-#include <sstream>
+#include <string>
+#include <thread>
 
 #include "engine.hh"
 #include "le.hh"
@@ -15,16 +16,6 @@ namespace {
 
 // Queue depth of the worker pool: enough for several full virtqueues.
 constexpr unsigned kQueueDepth = 4096;
-
-std::vector<std::string> split_colon(const char *s) {
-  std::vector<std::string> out;
-  if (s == nullptr) return out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ':'))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 }  // namespace
 
@@ -51,6 +42,8 @@ void va_host_options_init(struct va_host_options *o) {
   o->max_response_bytes = l.max_response_bytes;
   o->max_resource_bytes = l.max_resource_bytes;
   o->profiling = 1;
+  o->max_staging_bytes = l.max_staging_bytes;
+  o->max_op_cost = l.max_op_cost;
 }
 
 va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void *dev_opaque,
@@ -69,10 +62,11 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
   va::EngineOptions eo;
   eo.limits = {o->max_sessions,      o->max_resources,      o->max_segments,
                o->max_args,          o->max_request_bytes,  o->max_response_bytes,
-               o->max_resource_bytes};
+               o->max_resource_bytes, o->max_staging_bytes, o->max_op_cost};
   eo.profiling = o->profiling != 0;
   eo.allow_guest_code = o->allow_guest_code != 0;
-  eo.exec_allowlist = split_colon(o->exec_allowlist);
+  std::string perr;
+  if (!eo.exec_allowlist.parse(o->exec_allowlist, &perr)) return fail("virtio-accel: " + perr);
   if (o->log) {
     auto log = o->log;
     void *lo = o->log_opaque;
@@ -105,8 +99,18 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
 void va_host_free(va_host *h) {
   if (h == nullptr) return;
   va_host_reset(h);
-  h->pool.reset();  // joins the workers
-  delete h;
+  if (h->pool->abandoned_running() == 0) {
+    h->pool.reset();  // joins the (idle) workers
+    delete h;
+    return;
+  }
+  // Operations a reset abandoned still run on some workers and use the
+  // engine and runtime: the last of them to finish frees the backend, on a
+  // thread of its own so that the device model's unplug does not wait.
+  std::thread([h] {
+    h->pool.reset();
+    delete h;
+  }).detach();
 }
 
 void va_host_get_config(const va_host *h, struct virtio_accel_config *cfg) {
@@ -129,12 +133,38 @@ uint32_t va_host_process(va_host *h, const struct iovec *rd, unsigned rd_cnt,
                          const struct iovec *wr, unsigned wr_cnt) {
   thread_local std::unique_ptr<va::Scratch> scratch;
   if (!scratch) scratch = std::make_unique<va::Scratch>();
-  return h->engine->process(rd, rd_cnt, wr, wr_cnt, scratch.get());
+  uint32_t used = h->engine->process(rd, rd_cnt, wr, wr_cnt, scratch.get());
+  // The thread's staging is charged to this device's budget and this thread
+  // may next serve another device, or outlive this one: give it back now.
+  scratch->staging.release();
+  return used;
 }
 
 void va_host_reset(va_host *h) {
-  h->pool->cancel_and_drain();
+  h->pool->reset();
   h->engine->reset();
+}
+
+int va_host_get_counter(const va_host *h, const char *name, uint64_t *value) {
+  const va::EngineStats &s = h->engine->stats();
+  std::string n = name ? name : "";
+  if (n == "staging-bytes")
+    *value = h->engine->staging().used();
+  else if (n == "staging-limit")
+    *value = h->engine->staging().cap();
+  else if (n == "abandoned")
+    *value = s.abandoned.load(std::memory_order_relaxed);
+  else if (n == "abandoned-running")
+    *value = s.abandoned_running.load(std::memory_order_relaxed);
+  else if (n == "sessions-held")
+    *value = h->engine->table().held_sessions();
+  else if (n == "resources-held")
+    *value = h->engine->table().held_resources();
+  else if (n == "log-suppressed")
+    *value = h->engine->guest_log().suppressed();
+  else
+    return -ENOENT;
+  return 0;
 }
 
 void va_host_get_stats(const va_host *h, struct va_host_stats *st) {

@@ -1,6 +1,5 @@
 #include "engine.hh"
 
-#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -13,9 +12,6 @@ namespace va {
 namespace {
 
 constexpr uint64_t kRespHdr = sizeof(struct virtio_accel_resp_hdr);
-// Scratch beyond this is returned to the allocator after the request, so one
-// huge fragmented request does not pin memory in every worker forever.
-constexpr size_t kScratchKeep = 16u << 20;
 
 uint64_t now_ns() {
   struct timespec ts;
@@ -24,8 +20,6 @@ uint64_t now_ns() {
 }
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
-
-bool aligned(const void *p, uint32_t a) { return (reinterpret_cast<uintptr_t>(p) & (a - 1)) == 0; }
 
 // Ops the engine can validate and hand to a runtime: all of protocol 1.0.
 constexpr uint64_t kEngineOps = ((1ull << (VIRTIO_ACCEL_OP_MAX + 1)) - 1) & ~1ull;
@@ -64,21 +58,43 @@ class ResourcePin {
 }  // namespace
 
 Engine::Engine(Runtime *rt, EngineOptions opts)
-    : rt_(rt), opts_(std::move(opts)), table_(rt, opts_.limits) {
+    : rt_(rt),
+      opts_(std::move(opts)),
+      table_(rt, opts_.limits),
+      staging_(opts_.limits.staging_cap()),
+      log_(opts_.log) {
   supported_ops_ = rt_->supported_ops() & kEngineOps;
   if (opts_.exec_allowlist.empty()) supported_ops_ &= ~(1ull << VIRTIO_ACCEL_OP_EXEC);
   if (!opts_.allow_guest_code) supported_ops_ &= ~(1ull << VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE);
 }
 
-void Engine::log(int level, const char *fmt, ...) const {
-  if (!opts_.log) return;
-  char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  opts_.log(level, buf);
-}
+// Tracks whether the request is inside or outside its GuestGate; every
+// return path of process() goes back inside before it may touch guest
+// memory, and learns there whether the request was abandoned.
+class Engine::Phase {
+ public:
+  explicit Phase(GuestGate *g) : gate_(g) {}
+  void leave() {
+    if (gate_ && !away_) {
+      gate_->leave();
+      away_ = true;
+    }
+  }
+  // False: abandoned by a reset; guest memory and iovecs are off limits.
+  bool enter() {
+    if (away_) {
+      away_ = false;
+      if (!gate_->enter()) abandoned_ = true;
+    }
+    return !abandoned_;
+  }
+  bool abandoned() const { return abandoned_; }
+
+ private:
+  GuestGate *gate_;
+  bool away_ = false;
+  bool abandoned_ = false;
+};
 
 struct virtio_accel_config Engine::config(uint32_t num_queues) const {
   const Limits &l = opts_.limits;
@@ -97,16 +113,19 @@ struct virtio_accel_config Engine::config(uint32_t num_queues) const {
 }
 
 uint32_t Engine::process(const struct iovec *rd_iov, unsigned rd_cnt, const struct iovec *wr_iov,
-                         unsigned wr_cnt, Scratch *s) {
+                         unsigned wr_cnt, Scratch *s, GuestGate *gate, bool *abandoned) {
   IovView rd(rd_iov, rd_cnt), wr(wr_iov, wr_cnt);
+  Phase phase(gate);
+  if (abandoned) *abandoned = false;
   stats_.requests.fetch_add(1, std::memory_order_relaxed);
   if (!wr.valid() || wr.size() < kRespHdr) {
     // Nowhere to put a status: the chain is completed with used length 0.
     stats_.errors.fetch_add(1, std::memory_order_relaxed);
-    log(2, "virtio-accel: request without room for a response header (%llu bytes)",
-        static_cast<unsigned long long>(wr.valid() ? wr.size() : 0));
+    log_.log(2, "virtio-accel: request without room for a response header (%llu bytes)",
+             static_cast<unsigned long long>(wr.valid() ? wr.size() : 0));
     return 0;
   }
+  const uint64_t rd_bytes = rd.valid() ? rd.size() : 0;
 
   Request &req = s->req;
   uint64_t payload = 0;
@@ -114,18 +133,24 @@ uint32_t Engine::process(const struct iovec *rd_iov, unsigned rd_cnt, const stru
                              &s->blobs);
   if (st.ok()) {
     try {
-      st = execute(req, rd, wr, s, &payload);
+      st = execute(req, rd, wr, s, phase, &payload);
     } catch (const std::bad_alloc &) {
       // Host memory pressure is the host's problem, reported, not fatal.
       st = Status::Of(VIRTIO_ACCEL_S_NO_MEMORY);
     }
   }
+  s->staging.trim(kStagingKeep);
+  if (!phase.enter()) {
+    // A reset gave this request up while it ran: drop everything.
+    if (abandoned) *abandoned = true;
+    return 0;
+  }
   if (!st.ok()) {
     payload = 0;
     stats_.errors.fetch_add(1, std::memory_order_relaxed);
     if (st.code != VIRTIO_ACCEL_S_OP_FAILED)
-      log(2, "virtio-accel: request %llu (type %#x) rejected: %s",
-          static_cast<unsigned long long>(req.request_id), req.type, status_name(st.code));
+      log_.log(2, "virtio-accel: request %llu (type %#x) rejected: %s",
+               static_cast<unsigned long long>(req.request_id), req.type, status_name(st.code));
   }
 
   struct virtio_accel_resp_hdr h {};
@@ -135,19 +160,23 @@ uint32_t Engine::process(const struct iovec *rd_iov, unsigned rd_cnt, const stru
   h.payload_len = to_le32(static_cast<uint32_t>(payload));
   wr.copy_in(0, &h, sizeof h);
 
-  if (s->bounce.capacity() > kScratchKeep) std::vector<uint8_t>().swap(s->bounce);
   uint64_t used = kRespHdr + payload;
-  stats_.bytes_in.fetch_add(rd.valid() ? rd.size() : 0, std::memory_order_relaxed);
+  stats_.bytes_in.fetch_add(rd_bytes, std::memory_order_relaxed);
   stats_.bytes_out.fetch_add(used, std::memory_order_relaxed);
   return static_cast<uint32_t>(used);
 }
 
 Status Engine::execute(const Request &req, const IovView &rd, const IovView &wr, Scratch *s,
-                       uint64_t *payload) {
+                       Phase &phase, uint64_t *payload) {
   switch (req.type) {
     case VIRTIO_ACCEL_REQ_SESSION_CREATE: {
       uint64_t id = 0;
+      phase.leave();  // plugins' session hooks may take their time
       Status st = table_.create(req.session_flags, &id);
+      if (!phase.enter()) {
+        if (st.ok()) table_.destroy(id);  // nobody will ever learn this ID
+        return st;
+      }
       if (!st.ok()) return st;
       struct virtio_accel_id_resp r {to_le64(id)};
       wr.copy_in(kRespHdr, &r, sizeof r);
@@ -155,16 +184,18 @@ Status Engine::execute(const Request &req, const IovView &rd, const IovView &wr,
       return st;
     }
     case VIRTIO_ACCEL_REQ_SESSION_DESTROY:
+      phase.leave();
       return table_.destroy(req.session_id);
     case VIRTIO_ACCEL_REQ_RESOURCE_REGISTER:
-      return register_resource(req, rd, s, payload, wr);
+      return register_resource(req, rd, s, phase, payload, wr);
     case VIRTIO_ACCEL_REQ_RESOURCE_UNREGISTER: {
+      phase.leave();
       SessionPin sess(table_);
       Status st = sess.pin(req.session_id);
       return st.ok() ? table_.remove_resource(sess.get(), req.object_id) : st;
     }
     case VIRTIO_ACCEL_REQ_RUN:
-      return run(req, rd, wr, s, payload);
+      return run(req, rd, wr, s, phase, payload);
     case VIRTIO_ACCEL_REQ_TIMERS_GET:
       return timers(req, wr, payload);
     case VIRTIO_ACCEL_REQ_STATS_GET:
@@ -176,35 +207,40 @@ Status Engine::execute(const Request &req, const IovView &rd, const IovView &wr,
   }
 }
 
-Status Engine::register_resource(const Request &req, const IovView &rd, Scratch *s,
+Status Engine::register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
                                  uint64_t *payload, const IovView &wr) {
   SessionPin sess(table_);
   Status st = sess.pin(req.session_id);
   if (!st.ok()) return st;
 
-  // Blobs are handed over in place when contiguous; the runtime copies what
-  // it keeps. Fragmented blobs are gathered once.
+  // Blobs are staged (the runtime copies what it keeps, possibly slowly:
+  // it must not read guest memory while doing so).
   uint64_t need = 0;
-  for (uint32_t i = 0; i < req.nr_blobs; i++) {
-    const Region &d = s->blobs.blobs[i].data;
-    if (d.len != 0 && rd.span_at(d.off, d.len) == nullptr) need += align_up(d.len, 16);
+  for (uint32_t i = 0; i < req.nr_blobs; i++) need += align_up(s->blobs.blobs[i].data.len, 64);
+  uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
+  if (need && buf == nullptr) {
+    log_.log(2, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+             static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
+             static_cast<unsigned long long>(staging_.cap()));
+    return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
-  s->bounce.resize(need);
   uint64_t used = 0;
   for (uint32_t i = 0; i < req.nr_blobs; i++) {
     const Blob &b = s->blobs.blobs[i];
-    uint8_t *p = b.data.len ? rd.span_at(b.data.off, b.data.len) : nullptr;
-    if (p == nullptr && b.data.len) {
-      p = s->bounce.data() + used;
-      rd.copy_out(b.data.off, p, b.data.len);
-      used += align_up(b.data.len, 16);
-    }
-    s->blob_bufs[i] = BlobBuf{b.name, p, b.data.len};
+    uint8_t *p = buf + used;
+    if (b.data.len) rd.copy_out(b.data.off, p, b.data.len);
+    used += align_up(b.data.len, 64);
+    s->blob_bufs[i] = BlobBuf{b.name, b.data.len ? p : nullptr, b.data.len};
   }
   uint64_t id = 0;
+  phase.leave();
   st = table_.add_resource(sess.get(), req.res_type,
                            std::span<const BlobBuf>(s->blob_bufs.data(), req.nr_blobs),
                            req.blob_bytes, &id);
+  if (!phase.enter()) {
+    if (st.ok()) table_.remove_resource(sess.get(), id);
+    return st;
+  }
   if (!st.ok()) return st;
   struct virtio_accel_id_resp r {to_le64(id)};
   wr.copy_in(kRespHdr, &r, sizeof r);
@@ -212,14 +248,36 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
   return st;
 }
 
-bool Engine::exec_allowed(const char *library) const {
-  for (const std::string &p : opts_.exec_allowlist)
-    if (p == library) return true;
-  return false;
+namespace {
+
+// Bytes of output `i` (0-based among outputs) the op writes on success when
+// that extent follows from validated arguments; UINT64_MAX when it does not
+// (the staged output is then zero-filled and copied back whole).
+uint64_t known_output_extent(const Request &req, const OpCall &c, uint32_t i) {
+  switch (req.op) {
+    case VIRTIO_ACCEL_OP_SGEMM: {
+      const auto &g = c.sgemm;
+      return g.m == 0 || g.n == 0 ? 0 : static_cast<uint64_t>((g.m - 1) * g.ldc + g.n) * 4;
+    }
+    case VIRTIO_ACCEL_OP_MINMAX:
+      return i == 0 ? static_cast<uint64_t>(c.minmax.ndata) * sizeof(double) : 2 * sizeof(double);
+    case VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY:
+    case VIRTIO_ACCEL_OP_FPGA_MMULT:
+    case VIRTIO_ACCEL_OP_FPGA_PARALLEL:
+    case VIRTIO_ACCEL_OP_FPGA_VECTORADD:
+      return req.in(0).len;
+    default:
+      return UINT64_MAX;
+  }
 }
 
+// A valid, aligned address for zero-length arguments; never read or written.
+alignas(64) uint8_t g_empty_arg[64];
+
+}  // namespace
+
 Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scratch *s,
-                   uint64_t *payload) {
+                   Phase &phase, uint64_t *payload) {
   if ((supported_ops_ >> req.op & 1) == 0) {
     if (req.op == VIRTIO_ACCEL_OP_EXEC || req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE)
       if ((kEngineOps & rt_->supported_ops()) >> req.op & 1)
@@ -230,9 +288,22 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   uint32_t consumed = 0;
   Status st = check_op_args(req, rd, &call, s->strings, &s->model, &consumed);
   if (!st.ok()) return st;
-  if (req.op == VIRTIO_ACCEL_OP_EXEC && !exec_allowed(call.library)) {
-    log(2, "virtio-accel: exec of '%s' denied: not in the allow-list", call.library);
+  if (req.op == VIRTIO_ACCEL_OP_EXEC && !opts_.exec_allowlist.allows(call.library, call.symbol)) {
+    log_.log(2, "virtio-accel: exec of '%s' in '%s' denied: not in the allow-list",
+             GuestLog::escape(call.symbol).c_str(), GuestLog::escape(call.library, 256).c_str());
     return Status::Of(VIRTIO_ACCEL_S_DENIED);
+  }
+  if (req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE && !valid_resource_symbol(call.symbol)) {
+    log_.log(2, "virtio-accel: exec of '%s' denied: not a C identifier (or kernel@size)",
+             GuestLog::escape(call.symbol).c_str());
+    return Status::Of(VIRTIO_ACCEL_S_DENIED);
+  }
+  const uint64_t cost = op_cost(req, call);
+  if (opts_.limits.max_op_cost && cost > opts_.limits.max_op_cost) {
+    log_.log(2, "virtio-accel: op %u refused: %llu multiply-adds exceed the work bound %llu",
+             req.op, static_cast<unsigned long long>(cost),
+             static_cast<unsigned long long>(opts_.limits.max_op_cost));
+    return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
 
   SessionPin sess(table_);
@@ -250,53 +321,52 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     call.resource = res.get()->handle;
   }
 
-  // Place every data argument: in guest memory when contiguous and aligned,
-  // else in scratch (pass 1 sizes scratch, pass 2 fills it).
-  const uint32_t align = op_alignment(req.op);
+  // Stage every data argument in host memory, each 64-byte aligned: the
+  // operation never sees guest RAM (it may outlive a reset), never sees the
+  // guest change an input under it, never gets two aliasing arguments, and
+  // every element is aligned whatever offsets the guest chose.
   const uint32_t nin = req.nr_in - consumed, nargs = nin + req.nr_out;
   auto region = [&](uint32_t i) -> const Region & {
     return i < nin ? req.in(consumed + i) : req.out(i - nin);
   };
-  auto view = [&](uint32_t i) -> const IovView & { return i < nin ? rd : wr; };
   uint64_t need = 0;
-  for (uint32_t i = 0; i < nargs; i++) {
-    const Region &r = region(i);
-    uint8_t *p = r.len ? view(i).span_at(r.off, r.len) : nullptr;
-    s->args[i] = ArgBuf{p, r.len, r.type, r.custom_type};
-    if (r.len && (p == nullptr || !aligned(p, align))) {
-      s->args[i].data = nullptr;
-      need += align_up(r.len, 16);
-    }
+  for (uint32_t i = 0; i < nargs; i++) need += align_up(region(i).len, 64);
+  uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
+  if (need && buf == nullptr) {
+    log_.log(2, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+             static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
+             static_cast<unsigned long long>(staging_.cap()));
+    return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
-  s->bounce.resize(need);
   uint64_t used = 0;
   for (uint32_t i = 0; i < nargs; i++) {
     const Region &r = region(i);
     ArgBuf &a = s->args[i];
-    if (r.len == 0) {
-      a.data = reinterpret_cast<uint8_t *>(s->strings);  // valid, never read or written
-    } else if (a.data == nullptr) {
-      a.data = s->bounce.data() + used;
-      used += align_up(r.len, 16);
-      if (i < nin)
-        rd.copy_out(r.off, a.data, r.len);
-      else
-        std::memset(a.data, 0, r.len);  // never expose stale host bytes
+    a = ArgBuf{r.len ? buf + used : g_empty_arg, r.len, r.type, r.custom_type};
+    used += align_up(r.len, 64);
+    if (r.len == 0) continue;
+    if (i < nin) {
+      rd.copy_out(r.off, a.data, r.len);
+    } else if (known_output_extent(req, call, i - nin) == UINT64_MAX) {
+      // The op may write less than the region: what it leaves is zeros,
+      // never bytes of an earlier request.
+      std::memset(a.data, 0, r.len);
     }
   }
   call.in = std::span<ArgBuf>(s->args.data(), nin);
   call.out = std::span<ArgBuf>(s->args.data() + nin, req.nr_out);
 
   if (req.op == VIRTIO_ACCEL_OP_SGEMM) {
-    // C is read (beta*C) and written: seed the output with C-in, or zeros.
+    // C is read (beta*C) and written: seed the staged C with C-in, or zeros.
     const Region &cin = req.in(3);
-    uint64_t clen = req.out(0).len;
+    uint64_t clen = known_output_extent(req, call, 0);
     if (cin.len == 0)
       std::memset(call.out[0].data, 0, clen);
     else
-      rd.copy_out(cin.off, call.out[0].data, cin.len < clen ? cin.len : clen);
+      std::memcpy(call.out[0].data, call.in[2].data, clen);  // distinct staging, cin.len >= clen
   }
 
+  phase.leave();
   uint64_t t0 = now_ns();
   OpResult result = rt_->run(sess.get()->handle, call);
   uint64_t dt = now_ns() - t0;
@@ -307,14 +377,16 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     t.total_ns += dt;
     if (dt > t.max_ns) t.max_ns = dt;
   }
-  if (result.err != 0) {
-    log(3, "virtio-accel: op %u failed in the host runtime: errno %d", req.op, result.err);
+  if (result.err != 0)
+    log_.log(3, "virtio-accel: op %u failed in the host runtime: errno %d", req.op, result.err);
+  if (!phase.enter()) return Status::Ok();  // abandoned: results dropped
+  if (result.err != 0)
     return Status::Of(VIRTIO_ACCEL_S_OP_FAILED, static_cast<uint32_t>(result.err));
-  }
-  // Scatter staged outputs back into the guest's regions.
+  // Copy staged outputs back: what the op wrote, or the whole region.
   for (uint32_t i = nin; i < nargs; i++) {
     const Region &r = region(i);
-    if (r.len && wr.span_at(r.off, r.len) != s->args[i].data) wr.copy_in(r.off, s->args[i].data, r.len);
+    uint64_t n = known_output_extent(req, call, i - nin);
+    wr.copy_in(r.off, s->args[i].data, n < r.len ? n : r.len);
   }
   struct virtio_accel_run_resp rr {};
   std::strncpy(rr.executor, result.executor ? result.executor : "", sizeof rr.executor - 1);

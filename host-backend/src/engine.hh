@@ -9,10 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "exec_policy.hh"
+#include "guest_gate.hh"
+#include "guest_log.hh"
 #include "op_schema.hh"
 #include "request.hh"
 #include "runtime.hh"
 #include "session_table.hh"
+#include "staging.hh"
 
 namespace va {
 
@@ -20,13 +24,14 @@ struct EngineOptions {
   Limits limits;
   bool profiling = true;
   bool allow_guest_code = false;
-  std::vector<std::string> exec_allowlist;  // empty: OP_EXEC denied
-  std::function<void(int level, const char *msg)> log;  // may be empty
+  ExecPolicy exec_allowlist;  // empty: OP_EXEC denied
+  // Sink of guest-triggered messages (rate-limited, escaped); may be empty.
+  std::function<void(int level, const char *msg)> log;
 };
 
 // Per-thread working memory, reused across requests so that the hot path
-// does not allocate. Grows to the largest fragmented request seen and is
-// trimmed back after unusually large ones.
+// does not allocate. The staging buffer grows to the largest request seen
+// and is trimmed back after unusually large ones (kStagingKeep).
 struct Scratch {
   Request req;
   BlobList blobs;
@@ -34,11 +39,17 @@ struct Scratch {
   std::array<ArgBuf, kMaxArgsCap> args;
   std::array<BlobBuf, kMaxArgsCap> blob_bufs;
   ModelCall model;
-  std::vector<uint8_t> bounce;  // gathered inputs / staged outputs
+  StagingBuf staging;  // every argument the runtime sees (staging.hh)
 };
+
+// Staging a worker keeps between requests; more is returned after use.
+inline constexpr uint64_t kStagingKeep = 16u << 20;
 
 struct EngineStats {
   std::atomic<uint64_t> requests{0}, errors{0}, bytes_in{0}, bytes_out{0}, in_flight{0};
+  // Requests a reset gave up on while their operation ran; they finish in
+  // the background, their results dropped (abandoned_running: not yet).
+  std::atomic<uint64_t> abandoned{0}, abandoned_running{0};
 };
 
 class Engine {
@@ -46,9 +57,13 @@ class Engine {
   Engine(Runtime *rt, EngineOptions opts);
 
   // Runs one request; returns the used length (0 when the writable part
-  // cannot even hold a response header).
+  // cannot even hold a response header). With a gate, the operation itself
+  // runs outside it (guest_gate.hh); *abandoned is then set when a reset
+  // gave the request up: nothing was written and the iovecs were not touched
+  // after the gate said so.
   uint32_t process(const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr,
-                   unsigned wr_cnt, Scratch *scratch);
+                   unsigned wr_cnt, Scratch *scratch, GuestGate *gate = nullptr,
+                   bool *abandoned = nullptr);
 
   // Device reset: drops every session (callers drain execution first).
   void reset() { table_.clear(); }
@@ -58,24 +73,28 @@ class Engine {
   EngineStats &stats() { return stats_; }
   const EngineStats &stats() const { return stats_; }
   const SessionTable &table() const { return table_; }
+  SessionTable &table_for_test() { return table_; }
+  const StagingBudget &staging() const { return staging_; }
+  const GuestLog &guest_log() const { return log_; }
 
  private:
+  class Phase;
   Status execute(const Request &req, const IovView &rd, const IovView &wr, Scratch *s,
-                 uint64_t *payload);
-  Status run(const Request &req, const IovView &rd, const IovView &wr, Scratch *s,
+                 Phase &phase, uint64_t *payload);
+  Status run(const Request &req, const IovView &rd, const IovView &wr, Scratch *s, Phase &phase,
              uint64_t *payload);
-  Status register_resource(const Request &req, const IovView &rd, Scratch *s, uint64_t *payload,
-                           const IovView &wr);
+  Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
+                           uint64_t *payload, const IovView &wr);
   Status timers(const Request &req, const IovView &wr, uint64_t *payload);
   void write_stats(const IovView &wr);
-  bool exec_allowed(const char *library) const;
-  void log(int level, const char *fmt, ...) const __attribute__((format(printf, 3, 4)));
 
   Runtime *rt_;
   EngineOptions opts_;
   SessionTable table_;
   uint64_t supported_ops_;
   EngineStats stats_;
+  StagingBudget staging_;
+  mutable GuestLog log_;
 };
 
 }  // namespace va

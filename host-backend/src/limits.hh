@@ -18,6 +18,19 @@ struct Limits {
   uint64_t max_request_bytes = 256ull << 20;
   uint64_t max_response_bytes = 256ull << 20;
   uint64_t max_resource_bytes = 1ull << 30;
+  // Host staging memory all in-flight requests of the device may hold
+  // (staging.hh); 0 = max_request_bytes + max_response_bytes + 16 MiB, enough
+  // for one largest request next to the buffers workers keep for reuse.
+  uint64_t max_staging_bytes = 0;
+  // Work bound of one request whose cost is predictable from its arguments,
+  // in multiply-adds (SGEMM, TORCH_SGEMM: m*n*k; FPGA_MMULT: n^3). 2^34 is
+  // about a second of OpenBLAS on one modern core; 0 = unbounded.
+  uint64_t max_op_cost = 1ull << 34;
+
+  uint64_t staging_cap() const {
+    return max_staging_bytes ? max_staging_bytes
+                             : max_request_bytes + max_response_bytes + (16ull << 20);
+  }
 };
 
 }  // namespace va

@@ -62,9 +62,11 @@ Status check_minmax(const Request &r, const IovView &rd, OpCall *c) {
   rd.copy_out(r.in(0).off, &p, sizeof p);
   if (p.reserved != 0) return bad();
   auto ndata = static_cast<int32_t>(le32(p.ndata));
-  if (ndata < 0) return bad();
-  c->minmax = {ndata, static_cast<int32_t>(le32(p.low_threshold)),
-               static_cast<int32_t>(le32(p.high_threshold))};
+  auto low = static_cast<int32_t>(le32(p.low_threshold));
+  auto high = static_cast<int32_t>(le32(p.high_threshold));
+  // An empty range has no clamp result (spec §8.3: low <= high).
+  if (ndata < 0 || low > high) return bad();
+  c->minmax = {ndata, low, high};
   uint64_t bytes = static_cast<uint64_t>(ndata) * sizeof(double);
   if (r.in(1).len != bytes || r.out(0).len < bytes || r.out(1).len < 2 * sizeof(double)) return bad();
   return Status::Ok();
@@ -96,20 +98,23 @@ Status check_fpga(const Request &r) {
   return Status::Ok();
 }
 
-// Bytes per element of a tensor type, 0 for variable-size types (strings,
-// resources, variants: the framework parses those itself), -1 if unknown.
-int elem_size(uint32_t op, uint32_t type) {
+// Bits per element of a tensor type; -1 for types the device refuses.
+// Rule (spec §8.3.1): a tensor's data must hold every element its shape
+// promises, so only types with a fixed element size travel. Strings,
+// resources and variants (no fixed size: a plugin trusting the shape would
+// read past the data) are refused; TFLite INT4 packs two elements per byte.
+int elem_bits(uint32_t op, uint32_t type) {
   switch (op) {
-    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: {  // TF_DataType numbering
-      static const int tf[] = {-1, 4, 8, 4, 1, 2, 1, 0, 8, 8, 1, 1, 1, 4, 2, 2, 2, 2, 16, 2, 0, 0, 4, 8};
+    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: {  // TF_DataType numbering; 7 string, 20 resource, 21 variant
+      static const int tf[] = {-1, 32, 64, 32, 8, 16, 8, -1, 64, 64, 8, 8, 8, 32, 16, 16, 16, 16, 128, 16, -1, -1, 32, 64};
       return type < std::size(tf) ? tf[type] : -1;
     }
-    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: {  // TfLiteType numbering; INT4 packs two per byte
-      static const int tfl[] = {-1, 4, 4, 1, 8, 0, 1, 2, 8, 1, 2, 8, 16, 8, 0, 0, 4, 2, 0};
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: {  // TfLiteType; 5 string, 14 resource, 15 variant, 18 int4
+      static const int tfl[] = {-1, 32, 32, 8, 64, -1, 8, 16, 64, 8, 16, 64, 128, 64, -1, -1, 32, 16, 4};
       return type < std::size(tfl) ? tfl[type] : -1;
     }
     default: {  // TORCH_MODEL_RUN, TORCH_SGEMM: vaccel_torch_data_type
-      static const int torch[] = {-1, 1, 1, 2, 4, 8, 2, 4};
+      static const int torch[] = {-1, 8, 8, 16, 32, 64, 16, 32};
       return type < std::size(torch) ? torch[type] : -1;
     }
   }
@@ -136,11 +141,11 @@ bool check_tensor(uint32_t op, const Region &desc, const Region &data, const Iov
     if (v < 0 || v > kMaxDim || __builtin_mul_overflow(elems, static_cast<uint64_t>(v), &elems))
       return false;
   }
-  int es = elem_size(op, out->data_type);
-  if (es < 0) return false;
+  int bits = elem_bits(op, out->data_type);
+  if (bits < 0) return false;
   uint64_t need;
-  if (__builtin_mul_overflow(elems, static_cast<uint64_t>(es), &need)) return false;
-  return data.len >= need;
+  if (__builtin_mul_overflow(elems, static_cast<uint64_t>(bits), &need)) return false;
+  return data.len >= need / 8 + (need % 8 != 0);
 }
 
 // TF nodes travel as le32 id + name; the other frameworks have none.
@@ -268,6 +273,35 @@ Status check_op_args(const Request &r, const IovView &rd, OpCall *c,
       return Status::Ok();  // generic argument lists, opaque to the host
     default:
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
+  }
+}
+
+namespace {
+
+// m*n*k, saturating: each factor may be up to 2^30.
+uint64_t mul3(int64_t m, int64_t n, int64_t k) {
+  uint64_t mn, mnk;
+  if (__builtin_mul_overflow(uint64_t(m), uint64_t(n), &mn) ||
+      __builtin_mul_overflow(mn, uint64_t(k), &mnk))
+    return UINT64_MAX;
+  return mnk;
+}
+
+}  // namespace
+
+uint64_t op_cost(const Request &r, const OpCall &c) {
+  switch (r.op) {
+    case VIRTIO_ACCEL_OP_SGEMM:
+      return mul3(c.sgemm.m, c.sgemm.n, c.sgemm.k);
+    case VIRTIO_ACCEL_OP_TORCH_SGEMM:
+      return mul3(c.torch_sgemm.m, c.torch_sgemm.n, c.torch_sgemm.k);
+    case VIRTIO_ACCEL_OP_FPGA_MMULT: {
+      uint64_t elems = r.in(0).len / 4, n = 0;
+      while ((n + 1) * (n + 1) <= elems) n++;
+      return n * n * n;  // n <= 2^31 / 2: n^3 < 2^63 for any accepted size
+    }
+    default:
+      return 0;  // linear in bytes already bounded, or not predictable
   }
 }
 

@@ -47,6 +47,11 @@ Status check_op_args(const Request &req, const IovView &rd, OpCall *call,
                      char (*strings)[kMaxStringLen + 1], ModelCall *model,
                      uint32_t *consumed_in);
 
+// Predictable work of a validated RUN in multiply-adds (0 when the op's
+// cost does not follow from its arguments: exec, models, image ops, or is
+// linear in bytes the limits already bound). Compared to Limits::max_op_cost.
+uint64_t op_cost(const Request &req, const OpCall &call);
+
 // Minimum element alignment each data argument of `op` needs in host memory
 // (so misaligned guest buffers are gathered into aligned scratch).
 uint32_t op_alignment(uint32_t op);

@@ -15,6 +15,14 @@ SessionTable::SessionTable(Runtime *rt, const Limits &lim) : rt_(rt), lim_(lim) 
 
 SessionTable::~SessionTable() { clear(); }
 
+void SessionTable::set_next_generation_for_test(uint32_t gen) {
+  std::lock_guard g(lock_);
+  for (auto &slot : sessions_)
+    if (slot.obj == nullptr) slot.gen = gen - 1;
+  for (auto &slot : resources_)
+    if (slot.obj == nullptr) slot.gen = gen - 1;
+}
+
 template <typename T>
 T *SessionTable::lookup(std::vector<Slot<T>> &slots, uint64_t id) {
   uint64_t idx = id & 0xffffffffu;
@@ -26,19 +34,24 @@ T *SessionTable::lookup(std::vector<Slot<T>> &slots, uint64_t id) {
 template <typename T>
 bool SessionTable::insert(std::vector<Slot<T>> &slots, std::vector<uint32_t> &free, uint32_t cap,
                           T *obj, uint64_t *id) {
+  (void)cap;  // callers bound the live objects; slots may also hold retired ones
   uint32_t idx;
   if (!free.empty()) {
     idx = free.back();
     free.pop_back();
-  } else if (slots.size() < cap) {
-    idx = static_cast<uint32_t>(slots.size());
-    slots.emplace_back();
   } else {
-    return false;
+    if (slots.size() >= kMaxSlots) return false;
+    try {
+      slots.emplace_back();
+    } catch (const std::bad_alloc &) {
+      return false;
+    }
+    idx = static_cast<uint32_t>(slots.size() - 1);
   }
   Slot<T> &slot = slots[idx];
-  // Generation 0 is never issued, so no ID is ever 0.
-  if (++slot.gen == 0) slot.gen = 1;
+  // Generations run 1..2^32-1 and never wrap (erase retires the slot), so
+  // no ID is 0 and no destroyed ID ever becomes valid again.
+  slot.gen++;
   slot.obj = obj;
   *id = (static_cast<uint64_t>(slot.gen) << 32) | idx;
   return true;
@@ -48,7 +61,9 @@ template <typename T>
 void SessionTable::erase(std::vector<Slot<T>> &slots, std::vector<uint32_t> &free, uint64_t id) {
   auto idx = static_cast<uint32_t>(id & 0xffffffffu);
   slots[idx].obj = nullptr;
-  free.push_back(idx);
+  // A slot whose generation is spent is retired, never reused: its IDs
+  // must stay dead (a few bytes per 2^32 create/destroy cycles).
+  if (slots[idx].gen != UINT32_MAX) free.push_back(idx);
 }
 
 Status SessionTable::create(uint32_t flags, uint64_t *id) {
@@ -73,16 +88,26 @@ Status SessionTable::create(uint32_t flags, uint64_t *id) {
   s->handle = handle;
   s->refs = 1;  // the table's own reference, dropped by destroy()
   s->linked = true;
-  std::lock_guard g(lock_);
-  // Cannot fail: the count reserved above bounds the live slots.
-  insert(sessions_, free_sessions_, lim_.max_sessions, s, &s->id);
-  *id = s->id;
-  return Status::Ok();
+  {
+    std::lock_guard g(lock_);
+    if (insert(sessions_, free_sessions_, lim_.max_sessions, s, &s->id)) {
+      linked_sessions_.fetch_add(1, std::memory_order_relaxed);
+      *id = s->id;
+      return Status::Ok();
+    }
+  }
+  // Out of slot memory (or 2^32 retired slots): undo.
+  rt_->session_destroy(handle);
+  delete s;
+  nr_sessions_.fetch_sub(1, std::memory_order_relaxed);
+  return Status::Of(VIRTIO_ACCEL_S_NO_MEMORY);
 }
 
 void SessionTable::unlink_resource_locked(Resource *r) {
   erase(resources_, free_resources_, r->id);
   r->linked = false;
+  linked_resources_.fetch_sub(1, std::memory_order_relaxed);
+  linked_resource_bytes_.fetch_sub(r->bytes, std::memory_order_relaxed);
 }
 
 Status SessionTable::destroy(uint64_t id) {
@@ -94,6 +119,7 @@ Status SessionTable::destroy(uint64_t id) {
     if (s == nullptr) return Status::Of(VIRTIO_ACCEL_S_NO_SESSION);
     erase(sessions_, free_sessions_, id);
     s->linked = false;
+    linked_sessions_.fetch_sub(1, std::memory_order_relaxed);
     for (Resource *r : s->resources) {
       if (!r->linked) continue;
       unlink_resource_locked(r);
@@ -158,8 +184,9 @@ Status SessionTable::add_resource(Session *s, uint32_t type, std::span<const Blo
   r->linked = true;
   {
     std::lock_guard g(lock_);
-    if (s->linked) {
-      insert(resources_, free_resources_, lim_.max_resources, r, &r->id);
+    if (s->linked && insert(resources_, free_resources_, lim_.max_resources, r, &r->id)) {
+      linked_resources_.fetch_add(1, std::memory_order_relaxed);
+      linked_resource_bytes_.fetch_add(bytes, std::memory_order_relaxed);
       s->resources.push_back(r);
       *id = r->id;
       return Status::Ok();

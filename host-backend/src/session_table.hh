@@ -73,11 +73,23 @@ class SessionTable {
   // running: the caller has drained the workers.
   void clear();
 
-  uint64_t sessions() const { return nr_sessions_.load(std::memory_order_relaxed); }
-  uint64_t resources() const { return nr_resources_.load(std::memory_order_relaxed); }
-  uint64_t resource_bytes() const { return resource_bytes_.load(std::memory_order_relaxed); }
+  // Tests only: the next object created in any currently free slot gets
+  // generation `gen` (to reach the end of the generation space quickly).
+  void set_next_generation_for_test(uint32_t gen);
+
+  // What the guest can see: open (linked) sessions and resources. After a
+  // reset these are 0 even while abandoned operations still hold some.
+  uint64_t sessions() const { return linked_sessions_.load(std::memory_order_relaxed); }
+  uint64_t resources() const { return linked_resources_.load(std::memory_order_relaxed); }
+  uint64_t resource_bytes() const { return linked_resource_bytes_.load(std::memory_order_relaxed); }
+  // What the quotas count: every object not yet destroyed, including those
+  // only an abandoned operation still holds.
+  uint64_t held_sessions() const { return nr_sessions_.load(std::memory_order_relaxed); }
+  uint64_t held_resources() const { return nr_resources_.load(std::memory_order_relaxed); }
+  uint64_t held_resource_bytes() const { return resource_bytes_.load(std::memory_order_relaxed); }
 
  private:
+  static constexpr size_t kMaxSlots = UINT32_MAX;  // slot index is 32 bits
   template <typename T>
   struct Slot {
     T *obj = nullptr;
@@ -105,6 +117,7 @@ class SessionTable {
   std::atomic<uint64_t> nr_sessions_{0};
   std::atomic<uint64_t> nr_resources_{0};
   std::atomic<uint64_t> resource_bytes_{0};
+  std::atomic<uint64_t> linked_sessions_{0}, linked_resources_{0}, linked_resource_bytes_{0};
 };
 
 }  // namespace va

@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,8 +36,11 @@ class FakeRuntime : public Runtime {
   std::mutex m;
   std::condition_variable cv;
   bool released = false;
-  // Last pointers seen, to prove zero-copy placement.
+  // Blocks only ops of this type when non-zero (others run at once).
+  std::atomic<uint32_t> block_only_op{0};
+  // Last arguments seen (pointer and length), to check their placement.
   std::vector<const uint8_t *> last_in, last_out;
+  std::vector<uint64_t> last_in_len, last_out_len;
   std::vector<std::string> last_blob_names;
   // Runs inside run(), e.g. to play a guest that rewrites its request.
   std::function<void()> on_run;
@@ -50,7 +54,15 @@ class FakeRuntime : public Runtime {
     while (blocked.load() < n) std::this_thread::yield();
   }
 
+  // Session creation waits for release() while set (a slow plugin hook).
+  std::atomic<bool> block_create{false};
+
   void *session_create(uint32_t, int *err) override {
+    if (block_create) {
+      blocked++;
+      std::unique_lock lk(m);
+      cv.wait(lk, [this] { return released; });
+    }
     if (throw_on_create) throw std::bad_alloc();
     if (create_errno) {
       *err = create_errno;
@@ -74,12 +86,17 @@ class FakeRuntime : public Runtime {
     delete static_cast<int *>(r);
   }
   OpResult run(void *, const OpCall &c) override {
-    last_in.clear();
-    last_out.clear();
-    for (auto &a : c.in) last_in.push_back(a.data);
-    for (auto &a : c.out) last_out.push_back(a.data);
+    {
+      std::lock_guard g(m);
+      last_in.clear();
+      last_out.clear();
+      last_in_len.clear();
+      last_out_len.clear();
+      for (auto &a : c.in) last_in.push_back(a.data), last_in_len.push_back(a.len);
+      for (auto &a : c.out) last_out.push_back(a.data), last_out_len.push_back(a.len);
+    }
     if (on_run) on_run();
-    if (block) {
+    if (block && (block_only_op == 0 || block_only_op == c.op)) {
       blocked++;
       std::unique_lock lk(m);
       cv.wait(lk, [this] { return released; });
@@ -263,6 +280,13 @@ struct Chain {
     return x;
   }
 };
+
+inline ExecPolicy policy(const char *list) {
+  ExecPolicy p;
+  std::string err;
+  if (!p.parse(list, &err)) throw std::runtime_error(err);
+  return p;
+}
 
 // An engine over a FakeRuntime, run synchronously.
 struct Device {

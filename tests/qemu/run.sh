@@ -10,7 +10,10 @@
 #   - the qtest in qemu-patches/ (tests/qtest/virtio-accel-test.c), which drives the device through
 #     virtio-pci and split virtqueues in guest RAM: config, sessions, NOOP, SGEMM (cpu plugin) against
 #     a reference, malformed chains, exec allow-list, many requests, a slow operation while QMP
-#     answers, reset and hot-unplug with requests in flight.
+#     answers, reset and hot-unplug with requests in flight;
+#   - tests/qemu/hostile_guest.py (issue 9): exec of exit/fork/setcontext/pause through an
+#     allow-listed library refused with QEMU still serving; a device reset during a 30 s host op
+#     returns within 100 ms while QMP answers, and the abandoned request's buffers stay untouched.
 # Exits non-zero on any failure; the last line is "N passed, N failed".
 set -uo pipefail
 
@@ -112,5 +115,18 @@ if [ $rc -ne 0 ]; then
   ko "virtio-accel-test exited with $rc (log: $log)"
 fi
 grep -qE '^ok ' "$log" || ko "virtio-accel-test ran no test (log: $log)"
+
+# --- a hostile guest over qtest + QMP (issue 9): exec of libc through an allow-listed library,
+# --- reset during a 30 s host op (bounded, QMP answers, no late writes) ------------------------
+hlog=$out/hostile-guest.log
+timeout 120 python3 "$repo/tests/qemu/hostile_guest.py" "$qemu" "$cpu:$exec_plugin:$noop" "$slow_lib" >"$hlog" 2>&1
+rc=$?
+while read -r line; do
+  case "$line" in
+    "PASS: "*) ok "hostile guest: ${line#PASS: }" ;;
+    "FAIL: "*) ko "hostile guest: ${line#FAIL: }" ;;
+  esac
+done <"$hlog"
+[ $rc -eq 0 ] || { tail -5 "$hlog"; ko "hostile_guest.py exited with $rc (log: $hlog)"; }
 
 finish

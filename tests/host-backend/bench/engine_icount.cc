@@ -35,6 +35,6 @@ int main(int argc, char **argv) {
                    static_cast<unsigned>(c.wr_iov.size()), &scratch);
     bad += c.status() != VIRTIO_ACCEL_S_OK;
   }
-  std::printf("%ld requests, %u failed, staged bytes %zu\n", n, bad, scratch.bounce.size());
+  std::printf("%ld requests, %u failed, staged bytes %zu\n", n, bad, static_cast<size_t>(scratch.staging.capacity()));
   return bad != 0;
 }

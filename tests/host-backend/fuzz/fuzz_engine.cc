@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "../null_runtime.hh"
@@ -50,7 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   opts.limits.max_resource_bytes = 1 << 16;
   opts.limits.max_request_bytes = 1 << 20;
   opts.limits.max_response_bytes = 1 << 20;
-  opts.exec_allowlist = {"/lib/fuzz.so"};
+  {
+    std::string err;
+    opts.exec_allowlist.parse("/lib/fuzz.so:fn:/lib/any.so", &err);
+  }
   opts.allow_guest_code = (data[3] & 2) != 0;
   va::Engine engine(&rt, opts);
   // Scratch is per worker thread and reused across requests in production too.

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 out=${2:-$root/build/fuzz}
 mkdir -p "$out/corpus" "$out/artifacts"
 
-srcs=(iov decoder op_schema session_table engine worker_pool)
+srcs=(iov decoder op_schema session_table engine exec_policy guest_log staging worker_pool)
 objs=()
 for s in "${srcs[@]}"; do objs+=("$root/host-backend/src/$s.cc"); done
 bin=$out/fuzz_engine
