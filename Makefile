@@ -76,10 +76,9 @@ test-e2e-torch: qemu guest-module
 # FUZZ_SECONDS is shared: half for the engine fuzzer, half for the C-ABI one
 # (without the OpenCL plugin, to keep its sanitized build small).
 fuzz-smoke: deps
-	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
-	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
 	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
 	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
+	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
 
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
