@@ -84,11 +84,10 @@ fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
 	tests/torch/fuzz.sh 120 $(BUILD)/torch-fuzz
 
-bench: build bench-plugins bench-torch
 fuzz-capi: deps
 	tests/host-backend/fuzz/run_capi.sh 600 $(BUILD)/fuzz-capi
 
-bench: build bench-plugins
+bench: build bench-plugins bench-torch
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
 
