@@ -5,13 +5,14 @@
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
 #   make fuzz    the engine fuzzer for 10 minutes
 #   make bench   benchmarks (engine, plugins) as tables
+#   make bench-vm  one guest: device vs TCP/virtio-serial latency, bandwidth, threads; table + charts
 
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: bench-vm all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -57,6 +58,9 @@ fuzz: deps
 bench: build bench-plugins
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
+
+bench-vm: build
+	tests/bench-vm/run.sh $(BUILD)
 
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins

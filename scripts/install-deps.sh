@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt bench all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ declare -A GROUP=(
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib"
   [libvirt]="libvirt-daemon-system libvirt-clients"
+  [bench]="python3-matplotlib"
 )
 
 groups=("$@")
