@@ -59,7 +59,7 @@ bench: build bench-plugins
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
 
-bench-vm: build
+bench-vm: deps
 	tests/bench-vm/run.sh $(BUILD)
 
 bench-plugins: build
