@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """Turns the guest's "BV ..." records (tests/bench-vm/guest/bench_vm.c) into
 a markdown table (bench-vm.md) and two charts: latency CDFs and bandwidth vs

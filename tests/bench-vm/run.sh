@@ -62,7 +62,7 @@ say "booting (echo server on 127.0.0.1:$PORT, guest reaches it as 10.0.2.2:$PORT
   --smp 2 --mem 1024 --timeout "${VA_BENCH_TIMEOUT:-600}" --log "$OUT/bench.log" \
   --append "va.rt=$RT va.bin=$BIN va.tcp=10.0.2.2:$PORT va.args=$(echo "${BENCH_VM_ARGS:-}" | tr ' ' ',')" -- \
   -device "virtio-accel-pci,plugins=$HOST_PLUGINS" \
-  -netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
+  -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= \
   -chardev "socket,id=echo,path=$SOCK" -device virtio-serial-pci -device virtserialport,chardev=echo,name=echo \
   >"$OUT/bench.console" 2>&1
 vm_rc=$?
@@ -72,7 +72,7 @@ grep -aq '^BV DONE' "$OUT/bench.log" || die "the guest benchmark did not finish 
 
 tr -d '\r' <"$OUT/bench.log" | grep -a '^BV ' >"$OUT/raw.txt"
 accel=$(grep -ao 'accel [a-z]*' "$OUT/bench.console" | head -1 | sed 's/accel //')
-python3 "$ROOT/tests/bench-vm/report.py" --raw "$OUT/raw.txt" --out "$OUT" \
+/usr/bin/python3 "$ROOT/tests/bench-vm/report.py" --raw "$OUT/raw.txt" --out "$OUT" \
   --context "accel ${accel:-?}, 2 vCPUs, $(nproc) host cores, host load (1/5/15 min) before: $load_before, after: $load_after" ||
   die "report failed"
 [ $vm_rc -eq 0 ] || die "the guest reported errors (see BV ERR lines in $OUT/raw.txt)"
