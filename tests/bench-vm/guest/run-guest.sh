@@ -1,0 +1,31 @@
+#!/bin/sh
+# Runs inside the bench-vm guest as /test.sh (scripts/build-guest-image.sh's /init).
+# Kernel command line (set by tests/bench-vm/run.sh):
+#   va.rt=DIR     runtime build dir (libvaccel + plugins), same path as on the host
+#   va.bin=DIR    bench_vm, same path as on the host
+#   va.tcp=IP:PORT  the host echo server as the guest reaches it through slirp
+#   va.args=...   extra bench_vm arguments, ',' for ' '
+arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^va\.$1=//p"; }
+RT=$(arg rt); BIN=$(arg bin); TCP=$(arg tcp); EXTRA=$(arg args | tr ',' ' ')
+export LD_LIBRARY_PATH=$RT
+# the transport plugin first; the guest's noop plugin serves the native reference session
+export VACCEL_PLUGINS=$RT/libvaccel-virtio.so:$RT/libvaccel-noop.so
+export VACCEL_LOG_LEVEL=1
+
+# the device node: /dev/accel before the driver rename, the per-device node after it
+NODE=
+for n in /dev/virtio-accel0 /dev/virtio_accel0 /dev/accel; do [ -c "$n" ] && { NODE=$n; break; }; done
+[ -n "$NODE" ] || { echo "BV ERR node: no device node"; ls /dev; exit 1; }
+
+# virtio-net: static address in slirp's default network
+ip link set lo up
+ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || echo "BV ERR net: eth0 not configured"
+# virtio-serial: the port named "echo"
+PORT=
+for p in /sys/class/virtio-ports/*; do
+  [ "$(cat "$p/name" 2>/dev/null)" = echo ] && PORT=/dev/$(basename "$p")
+done
+[ -n "$PORT" ] || echo "BV ERR serial: no virtio-serial port named echo"
+
+echo "BV INFO node=$NODE serial=$PORT tcp=$TCP cpus=$(grep -c ^processor /proc/cpuinfo)"
+"$BIN/bench_vm" --node "$NODE" ${TCP:+--tcp "$TCP"} ${PORT:+--serial "$PORT"} $EXTRA

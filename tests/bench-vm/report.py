@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Turns the guest's "BV ..." records (tests/bench-vm/guest/bench_vm.c) into
+a markdown table (bench-vm.md) and two charts: latency CDFs and bandwidth vs
+transfer size (matplotlib, Debian's python3-matplotlib).
+
+Every ratio is computed from numbers measured in the same boot."""
+import argparse
+import collections
+import statistics
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+LAT_LABEL = {
+    "device": "device noop (libvaccel)",
+    "ioctl": "device noop (raw ioctl)",
+    "tcp": "TCP echo 64 B (virtio-net)",
+    "serial": "virtio-serial echo 64 B",
+    "native": "noop native in guest",
+}
+
+
+def pct(sorted_xs, p):
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_xs:
+        return float("nan")
+    k = max(0, min(len(sorted_xs) - 1, int(round(p / 100.0 * len(sorted_xs) + 0.5)) - 1))
+    return sorted_xs[k]
+
+
+def parse(path):
+    lat = collections.defaultdict(list)
+    bw = collections.defaultdict(lambda: collections.defaultdict(list))
+    thr = {}
+    errs = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        f = line.split()
+        if len(f) < 2 or f[0] != "BV":
+            continue
+        try:
+            if f[1] == "LAT":
+                lat[f[2]].extend(float(x) for x in f[4:])
+            elif f[1] == "BW":
+                bw[f[2]][int(f[3])].append(float(f[4]))
+            elif f[1] == "THR":
+                thr[int(f[2])] = (float(f[3]), [int(x) for x in f[4:]])
+            elif f[1] == "ERR":
+                errs.append(line.strip()[7:])
+        except (ValueError, IndexError):
+            errs.append("unparsable: " + line.strip())
+    return lat, bw, thr, errs
+
+
+def human(nbytes):
+    return f"{nbytes >> 20} MiB" if nbytes >= 1 << 20 else f"{nbytes >> 10} KiB"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--context", default="")
+    a = ap.parse_args()
+    lat, bw, thr, errs = parse(a.raw)
+    md = ["## Guest benchmark (`make bench-vm`), one boot", ""]
+    if a.context:
+        md += [a.context, ""]
+
+    # ---- latency
+    stats = {}
+    md += ["| path | samples | median µs | p90 µs | p99 µs | p99/median |", "|---|---|---|---|---|---|"]
+    for m in ["device", "ioctl", "tcp", "serial", "native"]:
+        xs = sorted(lat.get(m, []))
+        if not xs:
+            md.append(f"| {LAT_LABEL[m]} | 0 | – | – | – | – |")
+            continue
+        med = statistics.median(xs)
+        stats[m] = med
+        md.append(f"| {LAT_LABEL[m]} | {len(xs)} | {med:.1f} | {pct(xs, 90):.1f} | {pct(xs, 99):.1f} "
+                  f"| {pct(xs, 99) / med:.2f} |")
+    md.append("")
+    ratios = []
+    for num, den, goal in [("device", "tcp", "≤ 0.30"), ("device", "serial", "≤ 0.70"),
+                           ("ioctl", "tcp", ""), ("ioctl", "serial", "")]:
+        if num in stats and den in stats:
+            ratios.append(f"| {LAT_LABEL[num]} / {LAT_LABEL[den]} | {stats[num] / stats[den]:.2f} | {goal} |")
+    if "device" in stats and "ioctl" in stats:
+        ratios.append(f"| libvaccel + plugin above the raw ioctl | {stats['device'] - stats['ioctl']:.1f} µs | ≤ 3 µs |")
+    if ratios:
+        md += ["| ratio of medians | value | goal |", "|---|---|---|"] + ratios + [""]
+
+    # ---- bandwidth
+    if bw:
+        md += ["| size | device GB/s (in + out verified) | in-guest memcpy GB/s | device / memcpy |",
+               "|---|---|---|---|"]
+        sizes = sorted(set(bw.get("device", {})) | set(bw.get("memcpy", {})))
+        for s in sizes:
+            d = bw.get("device", {}).get(s)
+            c = bw.get("memcpy", {}).get(s)
+            dg = s / statistics.median(d) / 1e9 if d else float("nan")
+            cg = s / statistics.median(c) / 1e9 if c else float("nan")
+            md.append(f"| {human(s)} | {dg:.2f} | {cg:.2f} | {dg / cg:.2f} |")
+        md.append("")
+
+    # ---- threads
+    if thr:
+        md += ["| guest threads | noop/s total | per thread (min–max) | Jain fairness |", "|---|---|---|---|"]
+        for n in sorted(thr):
+            secs, ops = thr[n]
+            rates = [o / secs for o in ops]
+            jain = sum(rates) ** 2 / (len(rates) * sum(r * r for r in rates)) if any(rates) else 0.0
+            md.append(f"| {n} | {sum(rates):,.0f} | {min(rates):,.0f}–{max(rates):,.0f} | {jain:.3f} |")
+        md.append("")
+    if errs:
+        md += ["Errors reported by the guest:", ""] + [f"- {e}" for e in errs] + [""]
+    md += ["Charts: `latency-cdf.png`, `bandwidth.png`.", ""]
+    text = "\n".join(md)
+    open(f"{a.out}/bench-vm.md", "w").write(text)
+    print(text)
+
+    # ---- charts
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for m in ["native", "ioctl", "device", "serial", "tcp"]:
+        xs = sorted(lat.get(m, []))
+        if xs:
+            ax.plot(xs, [(i + 1) / len(xs) for i in range(len(xs))], label=LAT_LABEL[m])
+    ax.set_xscale("log")
+    ax.set_xlabel("round-trip latency (µs, log scale)")
+    ax.set_ylabel("fraction of samples")
+    ax.set_title("Guest round trips, one boot (TCG)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(f"{a.out}/latency-cdf.png", dpi=110)
+
+    if bw:
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        for m, label in [("device", "device arraycopy (N in + N out)"), ("memcpy", "in-guest memcpy (N)")]:
+            pts = sorted(bw.get(m, {}).items())
+            if pts:
+                ax.plot([s for s, _ in pts], [s / statistics.median(v) / 1e9 for s, v in pts], marker="o",
+                        label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("transfer size N (bytes)")
+        ax.set_ylabel("GB/s (N / time)")
+        ax.set_title("Bandwidth vs size, one boot (TCG)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(f"{a.out}/bandwidth.png", dpi=110)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
