@@ -56,7 +56,8 @@ int vaccel_blob_init(struct vaccel_blob *blob, const char *path)
 		return VACCEL_ENOMEM;
 	}
 	blob->type = VACCEL_BLOB_FILE;
-	blob->size = static_cast<size_t>(st.st_size);
+	// As upstream: size (and data) stay 0 until the blob is read.
+	blob->size = 0;
 	return VACCEL_OK;
 }
 
@@ -122,7 +123,7 @@ int vaccel_blob_init_from_buf(struct vaccel_blob *blob, const uint8_t *buf,
 		blob->data = const_cast<uint8_t *>(buf);
 	}
 	blob->size = size;
-	blob->type = VACCEL_BLOB_BUF;
+	blob->type = VACCEL_BLOB_BUFFER;
 	if (dir) {
 		int ret = vaccel_blob_persist(blob, dir, filename, randomize);
 		if (ret) {
@@ -193,7 +194,13 @@ int vaccel_blob_delete(struct vaccel_blob *blob)
 
 bool vaccel_blob_initialized(struct vaccel_blob *blob)
 {
-	return blob && blob->type != VACCEL_BLOB_NONE && blob->name;
+	return blob && blob->type < VACCEL_BLOB_MAX && blob->name;
+}
+
+bool vaccel_blob_valid(const struct vaccel_blob *blob)
+{
+	return blob && blob->type < VACCEL_BLOB_MAX && blob->name &&
+	       (blob->path || (blob->size && blob->data));
 }
 
 int vaccel_blob_read(struct vaccel_blob *blob)

@@ -24,6 +24,18 @@ bool env_true(const char *name)
 		     !strcasecmp(v, "yes") || !strcasecmp(v, "on"));
 }
 
+// The exec allow-list of each config struct. It lives beside the struct
+// because struct vaccel_config keeps upstream 0.8's layout (ABI).
+struct Allowlists {
+	std::mutex mu;
+	std::unordered_map<const vaccel_rt::config_t *, std::string> by_config;
+};
+Allowlists &allowlists()
+{
+	static auto *a = new Allowlists;
+	return *a;
+}
+
 } // namespace
 
 extern "C" {
@@ -37,6 +49,7 @@ int vaccel_config_init(struct vaccel_config *config, const char *plugins,
 	if (log_level < VACCEL_LOG_ERROR || log_level > VACCEL_LOG_DEBUG)
 		return VACCEL_EINVAL;
 	*config = vaccel_rt::config_t{};
+	vaccel_config_set_exec_allowlist(config, nullptr);
 	int ret = dup_opt(&config->plugins, plugins);
 	if (!ret)
 		ret = dup_opt(&config->log_file, log_file);
@@ -83,7 +96,11 @@ int vaccel_config_init_from(struct vaccel_config *config,
 				     src->version_ignore);
 	if (ret)
 		return ret;
-	ret = vaccel_config_set_exec_allowlist(config, src->exec_allowlist);
+	std::string list;
+	if (const char *l = vaccel_config_exec_allowlist(src))
+		list = l;
+	ret = vaccel_config_set_exec_allowlist(config,
+					       list.empty() ? nullptr : list.c_str());
 	if (ret)
 		vaccel_config_release(config);
 	return ret;
@@ -94,13 +111,21 @@ int vaccel_config_set_exec_allowlist(struct vaccel_config *config,
 {
 	if (!config)
 		return VACCEL_EINVAL;
-	char *copy = nullptr;
-	int ret = dup_opt(&copy, allowlist);
-	if (ret)
-		return ret;
-	free(config->exec_allowlist);
-	config->exec_allowlist = copy;
+	Allowlists &a = allowlists();
+	std::lock_guard<std::mutex> l(a.mu);
+	if (allowlist)
+		a.by_config[config] = allowlist;
+	else
+		a.by_config.erase(config);
 	return VACCEL_OK;
+}
+
+const char *vaccel_config_exec_allowlist(const struct vaccel_config *config)
+{
+	Allowlists &a = allowlists();
+	std::lock_guard<std::mutex> l(a.mu);
+	auto it = a.by_config.find(config);
+	return it == a.by_config.end() ? nullptr : it->second.c_str();
 }
 
 int vaccel_config_release(struct vaccel_config *config)
@@ -109,7 +134,7 @@ int vaccel_config_release(struct vaccel_config *config)
 		return VACCEL_EINVAL;
 	free(config->plugins);
 	free(config->log_file);
-	free(config->exec_allowlist);
+	vaccel_config_set_exec_allowlist(config, nullptr);
 	*config = vaccel_rt::config_t{};
 	return VACCEL_OK;
 }
@@ -184,7 +209,8 @@ void vaccel_config_print_debug(const struct vaccel_config *c)
 		     c->plugins ? c->plugins : "(none)", c->log_level,
 		     c->log_file ? c->log_file : "(stderr)",
 		     c->profiling_enabled, c->version_ignore,
-		     c->exec_allowlist ? c->exec_allowlist : "(unrestricted)");
+		     vaccel_config_exec_allowlist(c) ? vaccel_config_exec_allowlist(c)
+						     : "(unrestricted)");
 }
 
 } // extern "C"

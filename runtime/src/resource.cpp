@@ -28,7 +28,16 @@ Resources &resources()
 
 void set_refcount(vaccel_resource *r, unsigned v)
 {
-	__atomic_store_n(&r->refcount, v, __ATOMIC_RELEASE);
+	r->refcount.store(v, std::memory_order_release);
+}
+
+// All fields zero, the list heads of upstream's layout empty (our registry
+// is elsewhere). The struct holds an atomic, so it is not assignable.
+void reset_resource(vaccel_resource *res)
+{
+	memset(static_cast<void *>(res), 0, sizeof(*res));
+	res->entry.next = res->entry.prev = &res->entry;
+	res->sessions.next = res->sessions.prev = &res->sessions;
 }
 
 } // namespace
@@ -168,7 +177,7 @@ bool valid_type(vaccel_resource_type_t t)
 // Starts initialization: fresh id and zeroed fields.
 void begin_init(vaccel_resource *res, vaccel_resource_type_t type)
 {
-	*res = vaccel_resource{};
+	reset_resource(res);
 	res->id = next_id();
 	res->type = type;
 }
@@ -179,7 +188,7 @@ int publish(vaccel_resource *res)
 	auto st = std::make_shared<ResourceState>();
 	st->id = res->id;
 	st->pub = res;
-	res->internal = st.get();
+	pthread_mutex_init(&res->sessions_lock, nullptr);
 	Resources &rs = resources();
 	std::unique_lock<std::shared_mutex> l(rs.mu);
 	rs.live.emplace(st->id, st);
@@ -189,7 +198,7 @@ int publish(vaccel_resource *res)
 int abort_init(vaccel_resource *res, int code)
 {
 	free_contents(res);
-	*res = vaccel_resource{};
+	reset_resource(res);
 	return code;
 }
 
@@ -436,6 +445,21 @@ int vaccel_resource_release(struct vaccel_resource *res)
 	begin_call();
 	if (!res)
 		return fail(VACCEL_EINVAL, "vaccel_resource_release: NULL");
+	// As upstream: a resource still registered is first unregistered from
+	// each of its sessions.
+	if (ResourcePtr r = find_resource(res)) {
+		std::vector<vaccel_id_t> ids;
+		{
+			std::lock_guard<std::mutex> rl(r->mu);
+			ids.assign(r->sessions.begin(), r->sessions.end());
+		}
+		for (vaccel_id_t id : ids) {
+			vaccel_session *sess = nullptr;
+			if (vaccel_session_get_by_id(&sess, id) == VACCEL_OK)
+				if (int ret = vaccel_resource_unregister(res, sess))
+					return ret;
+		}
+	}
 	Resources &rs = resources();
 	{
 		std::unique_lock<std::shared_mutex> l(rs.mu);
@@ -455,10 +479,12 @@ int vaccel_resource_release(struct vaccel_resource *res)
 				    r->sessions.size());
 		rs.live.erase(it);
 	}
+	pthread_mutex_destroy(&res->sessions_lock);
 	free_contents(res);
-	*res = vaccel_resource{};
+	reset_resource(res);
 	return VACCEL_OK;
 }
+
 
 int vaccel_resource_new(struct vaccel_resource **res, const char *path,
 			vaccel_resource_type_t type)
@@ -652,7 +678,7 @@ long int vaccel_resource_refcount(const struct vaccel_resource *res)
 {
 	if (!res)
 		return -VACCEL_EINVAL;
-	return static_cast<long>(__atomic_load_n(&res->refcount, __ATOMIC_ACQUIRE));
+	return static_cast<long>(res->refcount.load(std::memory_order_acquire));
 }
 
 int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
@@ -830,3 +856,18 @@ int vaccel_session_resource_by_id(struct vaccel_session *sess,
 }
 
 } // extern "C"
+
+namespace vaccel_rt {
+void release_all_resources()
+{
+	std::vector<vaccel_resource *> all;
+	{
+		Resources &rs = resources();
+		std::shared_lock<std::shared_mutex> l(rs.mu);
+		for (const auto &[id, r] : rs.live)
+			all.push_back(r->pub);
+	}
+	for (vaccel_resource *r : all)
+		vaccel_resource_release(r);
+}
+} // namespace vaccel_rt

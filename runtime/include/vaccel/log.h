@@ -4,20 +4,21 @@
 #ifndef VACCEL_LOG_H
 #define VACCEL_LOG_H
 
+#include "utils/enum.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum {
-	VACCEL_LOG_ERROR = 1,
-	VACCEL_LOG_WARN = 2,
-	VACCEL_LOG_INFO = 3,
-	VACCEL_LOG_DEBUG = 4,
-	VACCEL_LOG_MAX
-} vaccel_log_level_t;
+#define _ENUM_PREFIX VACCEL_LOG
+#define VACCEL_LOG_LEVEL_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(ERROR, 1, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(WARN, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(INFO, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(DEBUG, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_log_level, _ENUM_PREFIX, VACCEL_LOG_LEVEL_ENUM_LIST)
+#undef _ENUM_PREFIX
 
-const char *vaccel_log_level_to_str(vaccel_log_level_t level);
-const char *vaccel_log_level_to_base_str(vaccel_log_level_t level);
 
 /* printf-style message at `level`; thread-safe, one line per call. */
 void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
