@@ -136,6 +136,7 @@ int vaccel_config_release(struct vaccel_config *config)
 	free(config->log_file);
 	vaccel_config_set_exec_allowlist(config, nullptr);
 	*config = vaccel_rt::config_t{};
+	config->log_level = VACCEL_LOG_ERROR; // upstream's default
 	return VACCEL_OK;
 }
 

@@ -109,6 +109,9 @@ struct SessionState {
 	std::vector<PluginPtr> hooked; // local plugins whose hooks ran
 	std::mutex mu;
 	std::set<vaccel_id_t> resources;
+	// One node per registered resource, linked into the public struct's
+	// per-type list (upstream's layout exposes those lists).
+	std::unordered_map<vaccel_id_t, vaccel_list_entry *> pub_nodes;
 };
 using SessionPtr = std::shared_ptr<SessionState>;
 

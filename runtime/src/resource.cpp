@@ -18,6 +18,9 @@ namespace {
 struct Resources {
 	std::shared_mutex mu;
 	std::unordered_map<vaccel_id_t, ResourcePtr> live;
+	// Live resources' public `entry` nodes are linked here (upstream's
+	// layout shows them linked); guarded by `mu`.
+	vaccel_list_entry all{&all, &all};
 };
 
 Resources &resources()
@@ -80,12 +83,49 @@ void unregister_hooks(vaccel_resource *res, vaccel_session *sess,
 					    (*it)->name, ret);
 }
 
+// Mirrors a registration in the session struct's public per-type list and
+// counter (called with s.mu held).
+void link_public(SessionState &s, const vaccel_resource *res)
+{
+	vaccel_session *sess = s.pub;
+	auto *node = new vaccel_list_entry;
+	pthread_mutex_lock(&sess->resources_lock);
+	vaccel_list_entry *head = &sess->resources[res->type];
+	node->next = head;
+	node->prev = head->prev;
+	head->prev->next = node;
+	head->prev = node;
+	sess->resource_counts[res->type]++;
+	pthread_mutex_unlock(&sess->resources_lock);
+	s.pub_nodes[res->id] = node;
+}
+
+void unlink_public(SessionState &s, vaccel_id_t id,
+		   vaccel_resource_type_t type)
+{
+	auto it = s.pub_nodes.find(id);
+	if (it == s.pub_nodes.end())
+		return;
+	vaccel_session *sess = s.pub;
+	vaccel_list_entry *node = it->second;
+	pthread_mutex_lock(&sess->resources_lock);
+	node->prev->next = node->next;
+	node->next->prev = node->prev;
+	if (type >= 0 && type < VACCEL_RESOURCE_MAX &&
+	    sess->resource_counts[type])
+		sess->resource_counts[type]--;
+	pthread_mutex_unlock(&sess->resources_lock);
+	delete node;
+	s.pub_nodes.erase(it);
+}
+
 // Drops the (s, r) pair from both sides' bookkeeping.
 void unlink_pair(SessionState &s, ResourceState &r)
 {
 	{
 		std::lock_guard<std::mutex> l(s.mu);
 		s.resources.erase(r.id);
+		unlink_public(s, r.id, r.pub->type);
 	}
 	std::lock_guard<std::mutex> l(r.mu);
 	r.sessions.erase(s.id);
@@ -192,6 +232,10 @@ int publish(vaccel_resource *res)
 	Resources &rs = resources();
 	std::unique_lock<std::shared_mutex> l(rs.mu);
 	rs.live.emplace(st->id, st);
+	res->entry.next = &rs.all;
+	res->entry.prev = rs.all.prev;
+	rs.all.prev->next = &res->entry;
+	rs.all.prev = &res->entry;
 	return VACCEL_OK;
 }
 
@@ -478,6 +522,8 @@ int vaccel_resource_release(struct vaccel_resource *res)
 				    static_cast<long long>(res->id),
 				    r->sessions.size());
 		rs.live.erase(it);
+		res->entry.prev->next = res->entry.next;
+		res->entry.next->prev = res->entry.prev;
 	}
 	pthread_mutex_destroy(&res->sessions_lock);
 	free_contents(res);
@@ -614,6 +660,7 @@ int vaccel_resource_register(struct vaccel_resource *res,
 				    "vaccel_resource_register: concurrent "
 				    "registration");
 		}
+		link_public(*s, res);
 	}
 	std::lock_guard<std::mutex> l(r->mu);
 	r->sessions.insert(s->id);
@@ -640,6 +687,7 @@ int vaccel_resource_unregister(struct vaccel_resource *res,
 				    "is not registered with session %lld",
 				    static_cast<long long>(r->id),
 				    static_cast<long long>(s->id));
+		unlink_public(*s, r->id, res->type);
 	}
 	unregister_hooks(res, sess, hook_targets(*s));
 	std::lock_guard<std::mutex> l(r->mu);
@@ -786,12 +834,12 @@ int vaccel_session_resources_by_type(struct vaccel_session *sess,
 				     size_t *nr_found,
 				     vaccel_resource_type_t type)
 {
+	if (!sess || !out || !nr_found || !valid_type(type))
+		return fail(VACCEL_EINVAL,
+			    "vaccel_session_resources_by_type: invalid argument");
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_resources_by_type", sess, s))
 		return ret;
-	if (!out || !nr_found || !valid_type(type))
-		return fail(VACCEL_EINVAL,
-			    "vaccel_session_resources_by_type: invalid argument");
 	std::set<vaccel_id_t> ids;
 	{
 		std::lock_guard<std::mutex> l(s->mu);
@@ -823,7 +871,7 @@ int vaccel_session_resource_by_type(struct vaccel_session *sess,
 				    struct vaccel_resource **res,
 				    vaccel_resource_type_t type)
 {
-	if (!res)
+	if (!sess || !res || !valid_type(type))
 		return VACCEL_EINVAL;
 	vaccel_resource **all = nullptr;
 	size_t n = 0;
@@ -838,11 +886,12 @@ int vaccel_session_resource_by_type(struct vaccel_session *sess,
 int vaccel_session_resource_by_id(struct vaccel_session *sess,
 				  struct vaccel_resource **res, vaccel_id_t id)
 {
+	if (!sess || !res || id <= 0)
+		return fail(VACCEL_EINVAL,
+			    "vaccel_session_resource_by_id: invalid argument");
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_resource_by_id", sess, s))
 		return ret;
-	if (!res)
-		return fail(VACCEL_EINVAL, "vaccel_session_resource_by_id: NULL");
 	{
 		std::lock_guard<std::mutex> l(s->mu);
 		if (!s->resources.count(id))

@@ -214,6 +214,15 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_update", sess, s))
 		return ret;
+	// As upstream: flags cannot change under registered resources.
+	{
+		std::lock_guard<std::mutex> l(s->mu);
+		if (!s->resources.empty())
+			return fail(VACCEL_ENOTSUP,
+				    "vaccel_session_update: session %lld has "
+				    "registered resources",
+				    static_cast<long long>(sess->id));
+	}
 	// A session cannot switch between local and remote.
 	if (static_cast<bool>(flags & VACCEL_PLUGIN_REMOTE) !=
 		    static_cast<bool>(s->transport) &&
