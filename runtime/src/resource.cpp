@@ -623,12 +623,13 @@ int vaccel_resource_register(struct vaccel_resource *res,
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_register: resource is not "
 			    "initialized");
-	if (registered(s, r))
-		return fail(VACCEL_EEXIST,
-			    "vaccel_resource_register: resource %lld already "
+	if (registered(s, r)) { // as upstream: nothing to do
+		vaccel_warn("vaccel_resource_register: resource %lld already "
 			    "registered with session %lld",
 			    static_cast<long long>(r->id),
 			    static_cast<long long>(s->id));
+		return VACCEL_OK;
+	}
 	std::vector<PluginPtr> targets = hook_targets(*s);
 	// A transport sends resources by content: load every blob first.
 	if (s->transport)
@@ -682,7 +683,7 @@ int vaccel_resource_unregister(struct vaccel_resource *res,
 	{
 		std::lock_guard<std::mutex> l(s->mu);
 		if (!s->resources.erase(r->id))
-			return fail(VACCEL_ENOENT,
+			return fail(VACCEL_EINVAL,
 				    "vaccel_resource_unregister: resource %lld "
 				    "is not registered with session %lld",
 				    static_cast<long long>(r->id),

@@ -147,9 +147,9 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 	PluginPtr bound = select_session_plugin(flags);
 	if (!bound)
 		return fail(VACCEL_ENOTSUP,
-			    "vaccel_session_init: no plugin loaded%s",
+			    "vaccel_session_init: no %splugin loaded",
 			    (flags & VACCEL_PLUGIN_REMOTE)
-				    ? " with is_virtio (flags ask for REMOTE)"
+				    ? "transport (is_virtio) "
 				    : "");
 
 	auto st = std::make_shared<SessionState>();
