@@ -218,7 +218,9 @@ bool valid_type(vaccel_resource_type_t t)
 void begin_init(vaccel_resource *res, vaccel_resource_type_t type)
 {
 	reset_resource(res);
-	res->id = next_id();
+	// Resource ids count separately from session ids, as upstream's.
+	static std::atomic<vaccel_id_t> last_id{0};
+	res->id = ++last_id;
 	res->type = type;
 }
 

@@ -14,34 +14,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$REPO/build}" && pwd)
 CB=$BUILD/conformance
-TP=$REPO/../shared/third_party
 mkdir -p "$CB/dl" "$CB/src" "$CB/obj" "$CB/work"
 
-UP_COMMIT=ebc23b1
-declare -A TARBALL=(
-	[vaccel]="vaccel-$UP_COMMIT.tar.gz|https://github.com/nubificus/vaccel/archive/$UP_COMMIT.tar.gz|vaccel-$UP_COMMIT"
-	[catch2]="Catch2-3.7.1.tar.gz|https://github.com/catchorg/Catch2/archive/refs/tags/v3.7.1.tar.gz|Catch2-3.7.1"
-	[fff]="fff-1.1.tar.gz|https://github.com/meekrosoft/fff/archive/refs/tags/v1.1.tar.gz|fff-1.1"
-)
-# Extracts one pinned source into $CB/src/<dir>; prints that path.
-get_src() {
-	IFS='|' read -r file url dir <<<"${TARBALL[$1]}"
-	local dest=$CB/src/$dir
-	if [ ! -e "$dest/.extracted" ]; then
-		local tgz=$TP/$file
-		if [ ! -f "$tgz" ]; then
-			tgz=$CB/dl/$file
-			[ -f "$tgz" ] || curl -fsSL -o "$tgz" "$url"
-		fi
-		rm -rf "$dest" && mkdir -p "$dest"
-		tar xzf "$tgz" -C "$dest" --strip-components=1
-		touch "$dest/.extracted"
-	fi
-	echo "$dest"
-}
-UP=$(get_src vaccel)
-CATCH=$(get_src catch2)
-FFF=$(get_src fff)
+# Pinned upstream sources (UP, CATCH, FFF, SLOG, UP_COMMIT).
+. "$REPO/tests/conformance/upstream-src.sh"
 
 # Catch2's amalgamated build is one header; upstream includes the modular one.
 mkdir -p "$CATCH/extras-shim/catch2"

@@ -188,6 +188,9 @@ struct vaccel_plugin {
 /* Deprecated spelling. */
 #define VACCEL_MODULE(...) VACCEL_PLUGIN(__VA_ARGS__)
 
+/* The op table passed to vaccel_plugin_register_ops() must outlive the
+ * plugin (make it `static`): like upstream's, the runtime may keep pointers to
+ * its entries (struct vaccel_plugin.ops). */
 /* Register op implementations. Call from info->init() (ops registered later
  * are accepted too). Each op's `owner` must be the calling plugin's
  * descriptor (VACCEL_OP_INIT does this). Registering the same op type twice

@@ -86,7 +86,8 @@ int init() {
     vaccel_error("[cuda] init: %s", e.what());
     return VACCEL_EIO;
   }
-  vaccel_op ops[] = {
+  // static: the runtime keeps pointers to these entries (upstream ABI)
+  static vaccel_op ops[] = {
       VACCEL_OP_INIT(ops[0], VACCEL_OP_BLAS_SGEMM, op_sgemm),
       VACCEL_OP_INIT(ops[1], VACCEL_OP_MINMAX, op_minmax),
       VACCEL_OP_INIT(ops[2], VACCEL_OP_FPGA_ARRAYCOPY, op_arraycopy),
