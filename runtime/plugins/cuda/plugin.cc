@@ -17,7 +17,9 @@ namespace {
 using vaccel_cuda::CudaError;
 using vaccel_cuda::CudaOps;
 
-std::unique_ptr<CudaOps> g_ops;
+// Never destroyed by a static destructor: upstream's runtime calls fini() from
+// its own exit-time destructor, after this plugin's statics are gone.
+std::unique_ptr<CudaOps> &g_ops = *new std::unique_ptr<CudaOps>;
 
 template <typename F>
 int guarded(const char *op, F &&f) noexcept {

@@ -28,8 +28,10 @@ namespace {
 
 using namespace vaccel_ocl;
 
-std::unique_ptr<ClRuntime> g_rt;
-std::unique_ptr<ClOps> g_ops;
+std::unique_ptr<ClRuntime> &g_rt = *new std::unique_ptr<ClRuntime>; // see g_ops
+// Never destroyed by a static destructor: upstream's runtime calls fini() from
+// its own exit-time destructor, after this plugin's statics are gone.
+std::unique_ptr<ClOps> &g_ops = *new std::unique_ptr<ClOps>;
 
 // Runs `f`, mapping exceptions to vAccel codes. Never lets one escape.
 template <typename F>
