@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test test-compat fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -48,6 +48,14 @@ test-driver: qemu guest-module
 test-e2e: qemu guest-module
 	tests/e2e/run.sh $(BUILD)
 
+# Drop-in compatibility with upstream vAccel 0.8 (nubificus/vaccel @ ebc23b1):
+# ABI layouts/enums/symbols, upstream's own Catch2 tests against our libvaccel
+# (counts printed), and plugins/examples crossing between the two runtimes.
+test-compat: build
+	tests/abi/run.sh $(BUILD)
+	tests/conformance/run.sh $(BUILD)
+	tests/compat/cross-load.sh $(BUILD)
+
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
 
@@ -61,7 +69,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
+test: unit-test test-compat fuzz-smoke test-qemu test-libvirt test-driver test-e2e
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

@@ -2,6 +2,7 @@
 // struct vaccel_config: construction from values, environment or a copy.
 #include "internal.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -17,11 +18,28 @@ int dup_opt(char **dst, const char *src)
 	return *dst ? VACCEL_OK : VACCEL_ENOMEM;
 }
 
-bool env_true(const char *name)
+// The value of `name`, or of its deprecated upstream spelling `old` when
+// only that one is set (with upstream's warning).
+const char *env(const char *name, const char *old = nullptr)
 {
 	const char *v = getenv(name);
-	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") ||
-		     !strcasecmp(v, "yes") || !strcasecmp(v, "on"));
+	if (!v && old && (v = getenv(old)))
+		fprintf(stderr, "Warning: %s is deprecated. Use %s instead.\n",
+			old, name);
+	return v;
+}
+
+// Upstream reads booleans as numbers (non-zero = true); "true"/"yes"/"on"
+// are accepted too.
+bool env_true(const char *name, const char *old = nullptr)
+{
+	const char *v = env(name, old);
+	if (!v)
+		return false;
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	    !strcasecmp(v, "on"))
+		return true;
+	return strtoul(v, nullptr, 10) != 0;
 }
 
 // The exec allow-list of each config struct. It lives beside the struct
@@ -68,15 +86,17 @@ int vaccel_config_init_from_env(struct vaccel_config *config)
 	if (!config)
 		return VACCEL_EINVAL;
 	vaccel_log_level_t level = VACCEL_LOG_ERROR;
-	if (const char *l = getenv("VACCEL_LOG_LEVEL")) {
+	if (const char *l = env("VACCEL_LOG_LEVEL", "VACCEL_DEBUG_LEVEL")) {
 		long v = strtol(l, nullptr, 10);
 		if (v >= VACCEL_LOG_ERROR && v <= VACCEL_LOG_DEBUG)
 			level = static_cast<vaccel_log_level_t>(v);
 	}
-	int ret = vaccel_config_init(config, getenv("VACCEL_PLUGINS"), level,
+	int ret = vaccel_config_init(config,
+				     env("VACCEL_PLUGINS", "VACCEL_BACKENDS"), level,
 				     getenv("VACCEL_LOG_FILE"),
 				     env_true("VACCEL_PROFILING_ENABLED"),
-				     env_true("VACCEL_VERSION_IGNORE"));
+				     env_true("VACCEL_VERSION_IGNORE",
+					      "VACCEL_IGNORE_VERSION"));
 	if (ret)
 		return ret;
 	ret = vaccel_config_set_exec_allowlist(config,

@@ -68,37 +68,60 @@ escape() { sed -e 's/\\/\\\\/g' -e 's/,/\\,/g' -e 's/\[/\\[/g' -e 's/\]/\\]/g' -
 
 LOG=$CB/results.txt
 : >"$LOG"
-pass=0 fail=0 oos=0
-failed=() outscope=()
 ALL_TESTS="test_arg test_blob test_config test_core test_log test_plugin test_resource
 	test_session test_arg_helpers test_blas test_exec test_fpga test_image
 	test_image_generic test_minmax test_noop test_tf test_tflite test_torch test_str"
+# The case list: one line "index|exe|label|extra env|case name" per run.
 # CONFORMANCE_ONLY="test_arg test_blob" runs a subset (while debugging).
+RES=$CB/work/res
+rm -rf "$RES" "$CB/work/cwd" && mkdir -p "$RES" "$CB/work/cwd"
+LIST=$CB/work/cases.txt
+: >"$LIST"
+idx=0
 for t in ${CONFORMANCE_ONLY:-$ALL_TESTS}; do
 	exe=$CB/obj/$t
 	mapfile -t cases < <("$exe" --list-tests --verbosity quiet)
 	while IFS='|' read -r label extra; do
 		for c in "${cases[@]}"; do
-			out=$CB/work/last.log
-			rm -rf "$CB/work/cwd" && mkdir -p "$CB/work/cwd"
-			set +e
-			(cd "$CB/work/cwd" && env "${BASE_ENV[@]}" $extra timeout 120 \
-				"$exe" "$(escape "$c")" --warn NoAssertions) >"$out" 2>&1
-			rc=$?
-			set -e
-			if [ $rc -eq 0 ]; then
-				pass=$((pass + 1)); echo "PASS $label :: $c" >>"$LOG"
-			elif [ $rc -eq 77 ]; then
-				why=$(grep -o 'needs upstream-private [a-z_]*' "$out" | head -1)
-				oos=$((oos + 1)); outscope+=("$label :: $c ($why)")
-				echo "OUT-OF-SCOPE $label :: $c ($why)" >>"$LOG"
-			else
-				fail=$((fail + 1)); failed+=("$label :: $c (rc $rc)")
-				{ echo "FAIL $label :: $c (rc $rc)"; tail -n 40 "$out"; } >>"$LOG"
-			fi
+			idx=$((idx + 1))
+			printf '%s|%s|%s|%s|%s\n' "$idx" "$exe" "$label" "$extra" "$c" >>"$LIST"
 		done
 	done < <(variants "$t")
 done
+
+# Runs one case in its own process and working directory; its exit status
+# goes to $RES/<index>.rc, its output to $RES/<index>.log.
+run_case() {
+	IFS='|' read -r i exe label extra c <<<"$1"
+	mkdir -p "$CB/work/cwd/$i"
+	set +e
+	(cd "$CB/work/cwd/$i" && env "${BASE_ENV[@]}" $extra timeout 120 \
+		"$exe" "$(escape "$c")" --warn NoAssertions) >"$RES/$i.log" 2>&1
+	echo $? >"$RES/$i.rc"
+	rm -rf "$CB/work/cwd/$i"
+}
+export -f run_case escape
+export CB RES
+export BASE_ENV_STR="${BASE_ENV[*]}"
+tr '\n' '\0' <"$LIST" | xargs -0 -P "${JOBS:-2}" -I{} bash -c \
+	'BASE_ENV=($BASE_ENV_STR); run_case "$1"' _ {}
+
+pass=0 fail=0 oos=0
+failed=() outscope=()
+while IFS='|' read -r i exe label extra c; do
+	rc=$(cat "$RES/$i.rc")
+	out=$RES/$i.log
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1)); echo "PASS $label :: $c" >>"$LOG"
+	elif [ "$rc" -eq 77 ]; then
+		why=$(grep -o 'needs upstream-private [a-z_]*' "$out" | head -1)
+		oos=$((oos + 1)); outscope+=("$label :: $c ($why)")
+		echo "OUT-OF-SCOPE $label :: $c ($why)" >>"$LOG"
+	else
+		fail=$((fail + 1)); failed+=("$label :: $c (rc $rc)")
+		{ echo "FAIL $label :: $c (rc $rc)"; tail -n 40 "$out"; } >>"$LOG"
+	fi
+done <"$LIST"
 
 for c in "${outscope[@]}"; do echo "  out of scope: $c"; done
 for c in "${failed[@]}"; do echo "  FAILED: $c"; done

@@ -7,6 +7,8 @@
 // paths may be loaded, and libraries held only in memory are refused.
 #include <vaccel.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <string>
 #include <utility>
@@ -17,6 +19,17 @@
 namespace {
 
 using exec_fn = int (*)(vaccel_arg *, size_t, vaccel_arg *, size_t);
+
+// ---- upstream 0.8 environment (issue 10), kept apart from the allow-list
+// logic: VACCEL_EXEC_DLOPEN_MODE=lazy binds a library's symbols lazily
+// (RTLD_LAZY) instead of at load (RTLD_NOW). Libraries are always dlclose()d
+// after each call, i.e. as upstream with VACCEL_EXEC_DLCLOSE_ENABLED=1.
+static int dlopen_mode()
+{
+	const char *m = getenv("VACCEL_EXEC_DLOPEN_MODE");
+	return (m && !strcmp(m, "lazy")) ? RTLD_LAZY : RTLD_NOW;
+}
+// ---- end of upstream environment
 
 // dlopen handle that closes itself.
 struct Lib {
@@ -76,7 +89,7 @@ int exec_exec(vaccel_session *sess, const char *library, const char *sym,
 	vaccel_debug("[exec] session %lld: %s:%s",
 		     static_cast<long long>(sess->id), library, sym);
 	Lib lib;
-	if (int ret = open_checked(library, RTLD_NOW | RTLD_LOCAL, lib))
+	if (int ret = open_checked(library, dlopen_mode() | RTLD_LOCAL, lib))
 		return ret;
 	return call(lib.h, sym, read, nr_read, write, nr_write);
 }
@@ -135,13 +148,13 @@ int exec_res(vaccel_session *sess, vaccel_resource *res, const char *sym,
 	std::vector<Lib> deps;
 	for (size_t i = res->nr_blobs; i-- > 1;) {
 		Lib dep;
-		if (int ret = open_blob(res->blobs[i], RTLD_NOW | RTLD_GLOBAL,
+		if (int ret = open_blob(res->blobs[i], dlopen_mode() | RTLD_GLOBAL,
 					dep))
 			return ret;
 		deps.push_back(std::move(dep));
 	}
 	Lib lib;
-	if (int ret = open_blob(res->blobs[0], RTLD_NOW | RTLD_LOCAL, lib))
+	if (int ret = open_blob(res->blobs[0], dlopen_mode() | RTLD_LOCAL, lib))
 		return ret;
 	return call(lib.h, sym, read, nr_read, write, nr_write);
 }
