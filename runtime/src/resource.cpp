@@ -304,33 +304,17 @@ bool is_remote_path(const char *p)
 	return !strncmp(p, "http://", 7) || !strncmp(p, "https://", 8);
 }
 
-} // namespace
-
-extern "C" {
-
-int vaccel_resource_init(struct vaccel_resource *res, const char *path,
-			 vaccel_resource_type_t type)
+// Makes the blobs of a path resource from its paths (once): one per file,
+// or one per regular file below a directory, named by its relative path.
+int load_path_blobs(vaccel_resource *res)
 {
-	begin_call();
-	if (!res || !path || !*path || !valid_type(type))
-		return fail(VACCEL_EINVAL, "vaccel_resource_init: invalid argument");
-	ensure_bootstrapped();
-	if (is_remote_path(path))
-		return fail(VACCEL_ENOTSUP,
-			    "vaccel_resource_init: remote paths (%s) are not "
-			    "supported: no network access",
-			    path);
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return fail(VACCEL_ENOENT, "vaccel_resource_init: %s: no such file",
-			    path);
-	begin_init(res, type);
-	int ret = set_paths(res, {path});
-	if (ret)
-		return abort_init(res, ret);
-	if (S_ISDIR(st.st_mode)) {
-		res->path_type = VACCEL_PATH_LOCAL_DIR;
-		std::vector<std::pair<std::string, std::string>> files;
+	static std::mutex mu; // two sessions may register it at once
+	std::lock_guard<std::mutex> l(mu);
+	if (res->blobs || !res->nr_paths)
+		return VACCEL_OK;
+	std::vector<std::pair<std::string, std::string>> files;
+	if (res->path_type == VACCEL_PATH_LOCAL_DIR) {
+		const char *path = res->paths[0];
 		std::error_code ec;
 		for (auto it = fs::recursive_directory_iterator(path, ec);
 		     !ec && it != fs::recursive_directory_iterator();
@@ -340,31 +324,39 @@ int vaccel_resource_init(struct vaccel_resource *res, const char *path,
 					it->path().string(),
 					fs::relative(it->path(), path).string());
 		if (ec)
-			return abort_init(res, fail(VACCEL_EIO,
-						    "vaccel_resource_init: "
-						    "cannot list %s",
-						    path));
+			return VACCEL_EIO;
 		std::sort(files.begin(), files.end(),
 			  [](auto &a, auto &b) { return a.second < b.second; });
-		if ((ret = alloc_blobs(res, files.size())))
-			return abort_init(res, ret);
-		for (const auto &[full, rel] : files)
-			if ((ret = add_file_blob(res, full, rel)))
-				return abort_init(res, ret);
-	} else if (S_ISREG(st.st_mode)) {
-		res->path_type = VACCEL_PATH_LOCAL_FILE;
-		if ((ret = alloc_blobs(res, 1)) ||
-		    (ret = add_file_blob(res, path, "")))
-			return abort_init(res, ret);
 	} else {
-		return abort_init(res, fail(VACCEL_EINVAL,
-					    "vaccel_resource_init: %s is not a "
-					    "file or directory",
-					    path));
+		for (size_t i = 0; i < res->nr_paths; ++i)
+			files.emplace_back(res->paths[i], "");
 	}
-	return publish(res);
+	int ret = alloc_blobs(res, files.size());
+	for (size_t i = 0; !ret && i < files.size(); ++i)
+		ret = add_file_blob(res, files[i].first, files[i].second);
+	if (ret) {
+		for (size_t i = 0; i < res->nr_blobs; ++i)
+			vaccel_blob_delete(res->blobs[i]);
+		free(res->blobs);
+		res->blobs = nullptr;
+		res->nr_blobs = 0;
+	}
+	return ret;
 }
 
+} // namespace
+
+extern "C" {
+
+int vaccel_resource_init(struct vaccel_resource *res, const char *path,
+			 vaccel_resource_type_t type)
+{
+	return vaccel_resource_init_multi(res, &path, 1, type);
+}
+
+// As upstream 0.8, a resource made from paths records only the paths (and
+// whether they name files or one directory); its blobs are made when it is
+// first registered with a session (load_path_blobs()).
 int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths,
 			       size_t nr_paths, vaccel_resource_type_t type)
 {
@@ -372,28 +364,43 @@ int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths,
 	if (!res || !paths || !nr_paths || !valid_type(type))
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_init_multi: invalid argument");
+	res->paths = nullptr;
+	res->nr_paths = 0;
 	ensure_bootstrapped();
 	std::vector<std::string> v;
+	bool dir = false;
 	for (size_t i = 0; i < nr_paths; ++i) {
-		if (!paths[i])
+		if (!paths[i] || !*paths[i])
 			return fail(VACCEL_EINVAL,
-				    "vaccel_resource_init_multi: path %zu is NULL",
+				    "vaccel_resource_init_multi: path %zu is empty",
 				    i);
-		struct stat st;
-		if (stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode))
-			return fail(VACCEL_ENOENT,
-				    "vaccel_resource_init_multi: %s: no such file",
+		if (is_remote_path(paths[i]))
+			return fail(VACCEL_ENOTSUP,
+				    "vaccel_resource_init: remote paths (%s) are "
+				    "not supported: no network access",
 				    paths[i]);
+		struct stat st;
+		if (stat(paths[i], &st) != 0)
+			return fail(VACCEL_EINVAL,
+				    "vaccel_resource_init: %s: no such file",
+				    paths[i]);
+		if (S_ISDIR(st.st_mode)) {
+			if (nr_paths > 1)
+				return fail(VACCEL_ENOTSUP,
+					    "vaccel_resource_init_multi: "
+					    "directories cannot be combined");
+			dir = true;
+		} else if (!S_ISREG(st.st_mode)) {
+			return fail(VACCEL_EINVAL,
+				    "vaccel_resource_init: %s is not a file or "
+				    "directory",
+				    paths[i]);
+		}
 		v.emplace_back(paths[i]);
 	}
 	begin_init(res, type);
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	int ret = set_paths(res, v);
-	if (!ret)
-		ret = alloc_blobs(res, v.size());
-	for (size_t i = 0; !ret && i < v.size(); ++i)
-		ret = add_file_blob(res, v[i], "");
-	if (ret)
+	res->path_type = dir ? VACCEL_PATH_LOCAL_DIR : VACCEL_PATH_LOCAL_FILE;
+	if (int ret = set_paths(res, v))
 		return abort_init(res, ret);
 	return publish(res);
 }
@@ -425,9 +432,11 @@ int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf,
 						    " cannot create rundir"));
 	}
 	vaccel_blob *b = nullptr;
+	// As upstream: a memory-only resource borrows the caller's buffer; an
+	// unnamed one gets a random file name.
 	ret = vaccel_blob_from_buf(&b, static_cast<const uint8_t *>(buf),
-				   nr_bytes, true, name,
-				   mem_only ? nullptr : dir.c_str(), false);
+				   nr_bytes, false, name,
+				   mem_only ? nullptr : dir.c_str(), !filename);
 	if (ret)
 		return abort_init(res, ret);
 	res->blobs[res->nr_blobs++] = b;
@@ -444,37 +453,43 @@ int vaccel_resource_init_from_blobs(struct vaccel_resource *res,
 	if (!res || !blobs || !nr_blobs || !valid_type(type))
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_init_from_blobs: invalid argument");
-	for (size_t i = 0; i < nr_blobs; ++i)
-		if (!blobs[i] || !blobs[i]->name ||
-		    (!blobs[i]->data && !blobs[i]->path))
+	bool need_rundir = false;
+	for (size_t i = 0; i < nr_blobs; ++i) {
+		if (!vaccel_blob_valid(blobs[i])) {
+			res->blobs = nullptr;
+			res->nr_blobs = 0;
 			return fail(VACCEL_EINVAL,
 				    "vaccel_resource_init_from_blobs: blob %zu "
-				    "is empty",
+				    "is not valid",
 				    i);
+		}
+		need_rundir |= blobs[i]->type != VACCEL_BLOB_BUFFER;
+	}
 	ensure_bootstrapped();
 	begin_init(res, type);
 	int ret = alloc_blobs(res, nr_blobs);
+	// As upstream: FILE blobs are referenced by path, BUFFER blobs stay in
+	// memory (borrowed unless the source owns its data), MAPPED blobs are
+	// persisted again in the resource's own run directory.
+	std::string dir;
+	if (!ret && need_rundir) {
+		dir = ensure_rundir(res);
+		if (dir.empty())
+			ret = VACCEL_EIO;
+	}
 	for (size_t i = 0; !ret && i < nr_blobs; ++i) {
 		const vaccel_blob *src = blobs[i];
 		vaccel_blob *b = nullptr;
-		if (src->data)
-			ret = vaccel_blob_from_buf(&b, src->data, src->size,
-						   true, src->name, nullptr,
-						   false);
-		else
+		if (src->type == VACCEL_BLOB_FILE)
 			ret = vaccel_blob_new(&b, src->path);
-		if (!ret && !src->data) {
-			char *n = strdup(src->name);
-			if (!n)
-				ret = VACCEL_ENOMEM;
-			else {
-				free(b->name);
-				b->name = n;
-			}
-		}
-		if (b && ret)
-			vaccel_blob_delete(b);
-		else if (b)
+		else
+			ret = vaccel_blob_from_buf(
+				&b, src->data, src->size, src->data_owned,
+				src->name,
+				src->type == VACCEL_BLOB_BUFFER ? nullptr
+								 : dir.c_str(),
+				false);
+		if (!ret)
 			res->blobs[res->nr_blobs++] = b;
 	}
 	if (ret)
@@ -632,6 +647,9 @@ int vaccel_resource_register(struct vaccel_resource *res,
 			    static_cast<long long>(s->id));
 		return VACCEL_OK;
 	}
+	if (int ret = load_path_blobs(res))
+		return fail(ret, "vaccel_resource_register: cannot read %s",
+			    res->paths[0]);
 	std::vector<PluginPtr> targets = hook_targets(*s);
 	// A transport sends resources by content: load every blob first.
 	if (s->transport)
@@ -715,6 +733,11 @@ int vaccel_resource_sync(struct vaccel_resource *res,
 			    "registered with session %lld",
 			    static_cast<long long>(r->id),
 			    static_cast<long long>(s->id));
+	// As upstream: only in-memory (BUFFER) content can be synchronized.
+	if (!res->nr_blobs || res->blobs[0]->type != VACCEL_BLOB_BUFFER)
+		return fail(VACCEL_EINVAL,
+			    "vaccel_resource_sync: only buffer resources can be "
+			    "synchronized");
 	for (const auto &p : hook_targets(*s))
 		if (auto fn = p->desc->info->resource_sync)
 			if (int ret = fn(res, sess))

@@ -239,6 +239,11 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 					    "failed (%d)",
 					    p->name, ret);
 	sess->hint = flags;
+	// As upstream: a local session is re-bound to the plugin the new
+	// flags select.
+	if (!s->transport)
+		if (PluginPtr p = select_session_plugin(flags))
+			sess->plugin = p->desc;
 	return VACCEL_OK;
 }
 

@@ -91,6 +91,13 @@ TEST_F(SessRes, ResourceFromFileRegisterUnregister)
 	EXPECT_GT(r.id, 0);
 	EXPECT_EQ(r.type, VACCEL_RESOURCE_LIB);
 	EXPECT_EQ(r.path_type, VACCEL_PATH_LOCAL_FILE);
+	// as upstream: blobs are made when the resource is first registered
+	EXPECT_EQ(r.blobs, nullptr);
+	{
+		Session s0;
+		ASSERT_EQ(vaccel_resource_register(&r, &s0), VACCEL_OK);
+		ASSERT_EQ(vaccel_resource_unregister(&r, &s0), VACCEL_OK);
+	}
 	ASSERT_EQ(r.nr_blobs, 1u);
 	EXPECT_STREQ(r.blobs[0]->name, "lib.so");
 	EXPECT_EQ(r.blobs[0]->size, 0u); // as upstream: read on demand
@@ -127,7 +134,8 @@ TEST_F(SessRes, ResourceFromFileRegisterUnregister)
 	EXPECT_EQ(vaccel_resource_get_by_type(&found, VACCEL_RESOURCE_LIB), VACCEL_OK);
 	EXPECT_EQ(vaccel_resource_get_all_by_type(&all, &n, VACCEL_RESOURCE_LIB), VACCEL_OK);
 	free(all);
-	EXPECT_EQ(vaccel_resource_sync(&r, &s1), VACCEL_OK);
+	// as upstream: only in-memory (BUFFER) resources can be synchronized
+	EXPECT_EQ(vaccel_resource_sync(&r, &s1), VACCEL_EINVAL);
 
 	ASSERT_EQ(vaccel_resource_unregister(&r, &s1), VACCEL_OK);
 	EXPECT_EQ(vaccel_resource_unregister(&r, &s1), VACCEL_EINVAL);
@@ -153,6 +161,11 @@ TEST_F(SessRes, ResourceFromDirectoryAndMulti)
 	ASSERT_EQ(vaccel_resource_init(&r, d.path.c_str(), VACCEL_RESOURCE_MODEL),
 		  VACCEL_OK);
 	EXPECT_EQ(r.path_type, VACCEL_PATH_LOCAL_DIR);
+	{
+		Session s0;
+		ASSERT_EQ(vaccel_resource_register(&r, &s0), VACCEL_OK);
+		ASSERT_EQ(vaccel_resource_unregister(&r, &s0), VACCEL_OK);
+	}
 	ASSERT_EQ(r.nr_blobs, 2u);
 	EXPECT_STREQ(r.blobs[0]->name, "b.txt");
 	EXPECT_STREQ(r.blobs[1]->name, "sub/a.txt");
@@ -171,13 +184,14 @@ TEST_F(SessRes, ResourceFromDirectoryAndMulti)
 	ASSERT_EQ(vaccel_resource_multi_new(&m, paths, 2, VACCEL_RESOURCE_DATA),
 		  VACCEL_OK);
 	EXPECT_EQ(m->nr_paths, 2u);
-	EXPECT_EQ(m->nr_blobs, 2u);
+	EXPECT_EQ(m->nr_blobs, 0u); // until registered
 	EXPECT_EQ(vaccel_resource_directory(m, nullptr, 0, &dir), VACCEL_ENOTDIR);
 	EXPECT_EQ(vaccel_resource_delete(m), VACCEL_OK);
 	const char *bad[] = {p1.c_str(), "/nonexistent/z"};
 	vaccel_resource r2;
 	EXPECT_EQ(vaccel_resource_init_multi(&r2, bad, 2, VACCEL_RESOURCE_DATA),
-		  VACCEL_ENOENT);
+		  VACCEL_EINVAL);
+	EXPECT_EQ(r2.paths, nullptr);
 }
 
 TEST_F(SessRes, ResourceFromBufferAndBlobs)
@@ -202,7 +216,8 @@ TEST_F(SessRes, ResourceFromBufferAndBlobs)
 	ASSERT_EQ(vaccel_resource_from_blobs(&fb, srcs, 2, VACCEL_RESOURCE_MODEL),
 		  VACCEL_OK);
 	ASSERT_EQ(fb->nr_blobs, 2u);
-	EXPECT_NE(fb->blobs[0]->data, mem.blobs[0]->data); // copied
+	// as upstream: a memory-only blob that does not own its data is shared
+	EXPECT_EQ(fb->blobs[0]->data, mem.blobs[0]->data);
 	EXPECT_EQ(memcmp(fb->blobs[0]->data, bytes, 7), 0);
 	EXPECT_EQ(vaccel_resource_delete(fb), VACCEL_OK);
 
@@ -224,7 +239,7 @@ TEST_F(SessRes, ResourceErrorPaths)
 	EXPECT_EQ(vaccel_resource_init(nullptr, "/tmp", VACCEL_RESOURCE_DATA), VACCEL_EINVAL);
 	EXPECT_EQ(vaccel_resource_init(&r, nullptr, VACCEL_RESOURCE_DATA), VACCEL_EINVAL);
 	EXPECT_EQ(vaccel_resource_init(&r, "/nonexistent/file", VACCEL_RESOURCE_DATA),
-		  VACCEL_ENOENT);
+		  VACCEL_EINVAL);
 	EXPECT_EQ(vaccel_resource_init(&r, "/etc/hostname", VACCEL_RESOURCE_MAX),
 		  VACCEL_EINVAL);
 	EXPECT_EQ(vaccel_resource_init(&r, "https://example.com/m.pt", VACCEL_RESOURCE_MODEL),

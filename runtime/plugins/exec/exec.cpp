@@ -178,4 +178,5 @@ int exec_fini()
 VACCEL_PLUGIN(.name = "exec", .version = VACCEL_VERSION,
 	      .vaccel_version = VACCEL_VERSION, .init = exec_init,
 	      .fini = exec_fini,
-	      .type = VACCEL_PLUGIN_GENERIC | VACCEL_PLUGIN_SOFTWARE)
+	      .type = VACCEL_PLUGIN_SOFTWARE | VACCEL_PLUGIN_GENERIC |
+		      VACCEL_PLUGIN_CPU)

@@ -387,4 +387,4 @@ static int noop_fini(void)
 VACCEL_PLUGIN(.name = "noop", .version = VACCEL_VERSION,
 	      .vaccel_version = VACCEL_VERSION, .init = noop_init,
 	      .fini = noop_fini,
-	      .type = VACCEL_PLUGIN_DEBUG | VACCEL_PLUGIN_SOFTWARE)
+	      .type = VACCEL_PLUGIN_DEBUG)
