@@ -18,7 +18,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 extern "C" {
 
@@ -117,29 +119,34 @@ int fs_dir_remove(const char *path)
 	return rmdir(path) == 0 ? VACCEL_OK : errno;
 }
 
-// Calls func(path_of_each_regular_file, index, args) in readdir order.
+// Calls func(path, index, args) for each regular file below `path`
+// (recursively); with func == NULL returns how many there are (as
+// upstream's helper does).
 int fs_dir_process_files(const char *path, fs_path_callback_t func, ...)
 {
-	if (!path || !func)
+	if (!path)
 		return VACCEL_EINVAL;
-	DIR *d = opendir(path);
-	if (!d)
-		return errno;
+	std::error_code ec;
+	std::vector<std::string> files;
+	for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+	     !ec && it != std::filesystem::recursive_directory_iterator();
+	     it.increment(ec))
+		if (it->is_regular_file())
+			files.push_back(it->path().string());
+	if (ec)
+		return VACCEL_ENOENT;
+	if (!func)
+		return static_cast<int>(files.size());
 	int idx = 0;
-	int ret = VACCEL_OK;
-	while (struct dirent *e = readdir(d)) {
-		std::string p = std::string(path) + "/" + e->d_name;
-		if (!fs_path_is_file(p.c_str()))
-			continue;
+	for (const std::string &f : files) {
 		va_list ap;
 		va_start(ap, func);
-		ret = func(p.c_str(), idx++, ap);
+		int ret = func(f.c_str(), idx++, ap);
 		va_end(ap);
 		if (ret != VACCEL_OK)
-			break;
+			return ret;
 	}
-	closedir(d);
-	return ret;
+	return VACCEL_OK;
 }
 
 // Joins the NULL-terminated parts with '/'; VACCEL_ENAMETOOLONG if the result
