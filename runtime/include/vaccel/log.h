@@ -22,8 +22,9 @@ VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_log_level, _ENUM_PREFIX, VACCEL_LOG_LEVEL_
 
 
 /* printf-style message at `level`; thread-safe, one line per call. */
-void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* (No format attribute in public headers: binding generators such as
+ * vaccel-python's CFFI parse them and accept only upstream's attributes.) */
+void vaccel_log(vaccel_log_level_t level, const char *fmt, ...);
 /* Change the level at run time. */
 int vaccel_log_set_level(vaccel_log_level_t level);
 vaccel_log_level_t vaccel_log_get_level(void);
@@ -37,8 +38,7 @@ int vaccel_log_shutdown(void);
  * either. Flags are slog's: INFO 4, WARN 8, DEBUG 16, TRACE 32, ERROR 64,
  * FATAL 128. (With slog.h included, its own declaration is used.) */
 #ifndef __SLOG_H__
-void slog_print(int flag, uint8_t newline, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void slog_print(int flag, uint8_t newline, const char *fmt, ...);
 #endif
 #define vaccel_error(...) slog_print(64, 1, __VA_ARGS__)
 #define vaccel_warn(...) slog_print(8, 1, __VA_ARGS__)
