@@ -11,7 +11,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test test-compat fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test test-compat test-bindings fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
 
 all: build
 
@@ -55,6 +55,13 @@ test-compat: build
 	tests/abi/run.sh $(BUILD)
 	tests/conformance/run.sh $(BUILD)
 	tests/compat/cross-load.sh $(BUILD)
+
+# Upstream's Python bindings (vaccel-python, pinned) against our libvaccel.
+# Not in `make test`: the source comes from GitHub unless it is in
+# ../shared/third_party (prints SKIPPED when neither is available).
+test-bindings: build
+	scripts/install-deps.sh bindings
+	tests/compat/python-bindings.sh $(BUILD)
 
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz

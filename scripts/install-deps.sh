@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest libvirt bindings all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 set -euo pipefail
 
@@ -12,11 +12,12 @@ declare -A GROUP=(
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib"
   [libvirt]="libvirt-daemon-system libvirt-clients"
+  [bindings]="python3-cffi python3-numpy python3-pkgconfig python3-pytest"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest libvirt)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest libvirt bindings)
 
 want=()
 for g in "${groups[@]}"; do

@@ -133,7 +133,7 @@ TEST_F(Plugins, MissingOpErrorNamesOp)
 TEST_F(Plugins, RegisterOpsValidation)
 {
 	ASSERT_EQ(boot(RT_NOOP), VACCEL_OK);
-	struct vaccel_plugin stranger = {nullptr, nullptr, nullptr};
+	struct vaccel_plugin stranger {};
 	vaccel_op bad_owner = {VACCEL_OP_NOOP, reinterpret_cast<void *>(&vaccel_noop),
 			       &stranger};
 	EXPECT_EQ(vaccel_plugin_register_ops(&bad_owner, 1), VACCEL_EINVAL);
