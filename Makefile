@@ -14,7 +14,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm test-compat test-bindings
 
 all: build
 
@@ -76,6 +76,19 @@ test-e2e-torch: qemu guest-module
 
 # FUZZ_SECONDS is shared: half for the engine fuzzer, half for the C-ABI one
 # (without the OpenCL plugin, to keep its sanitized build small).
+# Drop-in compatibility with upstream vAccel 0.8 (nubificus/vaccel @ ebc23b1):
+# ABI layouts/enums/symbols, upstream's own Catch2 tests against our libvaccel
+# (counts printed), and plugins/examples crossing between the two runtimes.
+test-compat: build
+	tests/abi/run.sh $(BUILD)
+	tests/conformance/run.sh $(BUILD)
+	tests/compat/cross-load.sh $(BUILD)
+# Upstream's Python bindings (vaccel-python, pinned) against our libvaccel.
+# Not in `make test`: the source comes from GitHub unless it is in
+# ../shared/third_party (prints SKIPPED when neither is available).
+test-bindings: build
+	scripts/install-deps.sh bindings
+	tests/compat/python-bindings.sh $(BUILD)
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
 	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
@@ -104,7 +117,8 @@ bench-torch: qemu guest-module
 
 
 
-test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch
+
+test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch test-compat
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

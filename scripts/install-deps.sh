@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build or test step needs, and nothing when they are already present.
-# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft torch bench all)
+# Usage: install-deps.sh GROUP...   (groups: host opencl qemu guest guest-backports libvirt unikraft torch bench bindings all)
 # Idempotent: packages are checked with dpkg-query first, so a warm machine pays no apt time.
 # guest-backports: the kernel of bookworm-backports (a second guest kernel for the driver and e2e tests);
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
@@ -8,7 +8,7 @@ set -euo pipefail
 
 declare -A GROUP=(
   [host]="build-essential cmake pkg-config googletest libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev valgrind libopenblas-dev clang-format"
+          clang libclang-rt-14-dev valgrind libopenblas-dev clang-format python3 curl"
   [opencl]="ocl-icd-opencl-dev opencl-headers opencl-clhpp-headers pocl-opencl-icd clinfo"
   [qemu]="dpkg-dev build-essential ninja-build meson python3-venv pkg-config flex bison libglib2.0-dev
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
@@ -20,11 +20,12 @@ declare -A GROUP=(
   # torchvision for ImageNet class names, skimage for test images, pip for the weight wheels.
   [torch]="libtorch-dev libopencv-dev opencv-data python3-torch python3-torchvision python3-skimage python3-pip"
   [bench]="python3-matplotlib"
+  [bindings]="python3-cffi python3-numpy python3-pkgconfig python3-pytest"
 )
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(host)
-[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt unikraft torch)
+[ "${groups[0]}" = all ] && groups=(host opencl qemu guest guest-backports libvirt unikraft torch bindings)
 
 export DEBIAN_FRONTEND=noninteractive
 # The kernel postinst would build an initrd we never use; skipping it saves ~40 s.

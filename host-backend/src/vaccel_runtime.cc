@@ -149,7 +149,9 @@ class VaccelRuntime final : public Runtime {
 
   void *resource_create(void *session, uint32_t res_type, std::span<const BlobBuf> blobs,
                         int *err) override {
-    // Borrowing blobs: the runtime copies their content into the resource.
+    // The blobs own a copy (own=true): vAccel 0.8's init_from_blobs borrows
+    // the data of blobs that do not own theirs, and the guest's buffers do
+    // not outlive this call.
     vaccel_blob tmp[kMaxArgsCap];
     const vaccel_blob *ptrs[kMaxArgsCap];
     size_t n = 0;
@@ -157,7 +159,7 @@ class VaccelRuntime final : public Runtime {
     for (; n < blobs.size(); n++) {
       static const uint8_t empty = 0;
       const uint8_t *data = blobs[n].len ? blobs[n].data : &empty;
-      r = vaccel_blob_init_from_buf(&tmp[n], data, blobs[n].len, false, blobs[n].name, nullptr,
+      r = vaccel_blob_init_from_buf(&tmp[n], data, blobs[n].len, true, blobs[n].name, nullptr,
                                     false);
       if (r != VACCEL_OK) break;
       ptrs[n] = &tmp[n];

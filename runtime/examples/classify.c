@@ -10,17 +10,18 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: %s <image>\n", argv[0]);
 		return 1;
 	}
-	struct vaccel_resource img;
-	int ret = vaccel_resource_init(&img, argv[1], VACCEL_RESOURCE_DATA);
+	/* A blob reads the file (a resource would only once registered). */
+	struct vaccel_blob img;
+	int ret = vaccel_blob_init(&img, argv[1]);
 	if (ret) {
 		fprintf(stderr, "cannot read %s: %d\n", argv[1], ret);
 		return 1;
 	}
 	size_t len = 0;
-	uint8_t *bytes = vaccel_blob_data(img.blobs[0], &len);
+	uint8_t *bytes = vaccel_blob_data(&img, &len);
 	struct vaccel_session sess;
 	if (!bytes || vaccel_session_init(&sess, 0)) {
-		vaccel_resource_release(&img);
+		vaccel_blob_release(&img);
 		return 1;
 	}
 	unsigned char text[256], name[256];
@@ -32,6 +33,6 @@ int main(int argc, char *argv[])
 	else
 		printf("classification tags: %s\n", text);
 	vaccel_session_release(&sess);
-	vaccel_resource_release(&img);
+	vaccel_blob_release(&img);
 	return ret ? 1 : 0;
 }

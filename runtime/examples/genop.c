@@ -37,13 +37,14 @@ int main(void)
 	vaccel_arg_array_release(&read);
 	vaccel_arg_array_release(&write);
 
-	/* sgemm: read = op, m, n, k, alpha, A, B, beta; write = C */
+	/* sgemm: read = op, m, n, k, alpha, A, lda, B, ldb, beta, ldc;
+	 * write = C (upstream vAccel 0.8's layout) */
 	if (!ret) {
 		uint8_t sop = VACCEL_OP_BLAS_SGEMM;
-		int64_t m = 2, n = 2, k = 2;
+		int64_t m = 2, n = 2, k = 2, lda = 2, ldb = 2, ldc = 2;
 		float alpha = 1, beta = 0, A[4] = { 1, 2, 3, 4 }, B[4] = { 5, 6, 7, 8 },
 		      C[4];
-		vaccel_arg_array_init(&read, 8);
+		vaccel_arg_array_init(&read, 11);
 		vaccel_arg_array_init(&write, 1);
 		vaccel_arg_array_add_uint8(&read, &sop);
 		vaccel_arg_array_add_int64(&read, &m);
@@ -51,10 +52,13 @@ int main(void)
 		vaccel_arg_array_add_int64(&read, &k);
 		vaccel_arg_array_add_float(&read, &alpha);
 		vaccel_arg_array_add_float_array(&read, A, 4);
+		vaccel_arg_array_add_int64(&read, &lda);
 		vaccel_arg_array_add_float_array(&read, B, 4);
+		vaccel_arg_array_add_int64(&read, &ldb);
 		vaccel_arg_array_add_float(&read, &beta);
+		vaccel_arg_array_add_int64(&read, &ldc);
 		vaccel_arg_array_add_float_array(&write, C, 4);
-		ret = vaccel_genop(&sess, vaccel_arg_array_raw(&read), 8,
+		ret = vaccel_genop(&sess, vaccel_arg_array_raw(&read), 11,
 				   vaccel_arg_array_raw(&write), 1);
 		if (!ret)
 			printf("sgemm: C = [%g %g; %g %g]\n", C[0], C[1], C[2],

@@ -28,5 +28,9 @@
 #include "vaccel/ops/tf.h"
 #include "vaccel/ops/tflite.h"
 #include "vaccel/ops/torch.h"
+#include "vaccel/list.h"
+#include "vaccel/utils/enum.h"
+#include "vaccel/utils/path.h"
+#include "vaccel/utils/str.h"
 
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// struct vaccel_arg and the typed struct vaccel_arg_array.
+// struct vaccel_arg and struct vaccel_arg_array. The return codes of every
+// edge case (NULL/zero-size arguments, EINVAL for a wrong type, ERANGE past
+// the end, growth only for owned arrays) follow upstream vAccel 0.8, whose
+// own tests (tests/conformance) are the judge.
 #include "internal.hpp"
 
 #include <cstdlib>
@@ -7,113 +10,212 @@
 
 namespace {
 
-int arg_set(vaccel_arg *arg, void *buf, size_t size, vaccel_arg_type_t type,
-	    uint32_t id, bool owned)
+constexpr size_t kDefaultCapacity = 8; // upstream's ARG_ARRAY_CAPACITY_DEFAULT
+
+// Element size of a fixed-size type (scalar or array of scalars), 0 for the
+// variable-size ones (RAW, STRING, BUFFER, CUSTOM).
+size_t element_size(vaccel_arg_type_t t, bool &is_array)
 {
-	arg->buf = buf;
-	arg->size = size;
-	arg->type = type;
-	arg->custom_type_id = id;
-	arg->owned = owned;
-	return VACCEL_OK;
+	is_array = false;
+	switch (t) {
+#define VA_ELEM_CASE(NAME, CTYPE, SCALAR, ARRAY) \
+	case SCALAR:                             \
+		return sizeof(CTYPE);            \
+	case ARRAY:                              \
+		is_array = true;                 \
+		return sizeof(CTYPE);
+		VACCEL_ARG_NUMERIC_TYPES(VA_ELEM_CASE)
+#undef VA_ELEM_CASE
+	default:
+		return 0;
+	}
 }
 
-bool valid_arg_type(vaccel_arg_type_t t)
+bool bools_valid(const void *buf, size_t n)
 {
-	return t >= VACCEL_ARG_RAW && t < VACCEL_ARG_MAX;
+	const auto *p = static_cast<const unsigned char *>(buf);
+	for (size_t i = 0; i < n; i++)
+		if (p[i] > 1)
+			return false;
+	return true;
+}
+
+// Is (buf, size) a well-formed value of built-in type `t`?
+bool valid_builtin(vaccel_arg_type_t t, const void *buf, size_t size)
+{
+	if (t < 0 || t >= VACCEL_ARG_MAX)
+		return false;
+	switch (t) {
+	case VACCEL_ARG_RAW:
+	case VACCEL_ARG_CUSTOM:
+		return true;
+	case VACCEL_ARG_STRING:
+		return buf && size &&
+		       static_cast<const char *>(buf)[size - 1] == '\0';
+	case VACCEL_ARG_BUFFER:
+		return buf && size;
+	default:
+		break;
+	}
+	bool is_array;
+	size_t es = element_size(t, is_array);
+	if (!buf || !size || (is_array ? size % es : size != es))
+		return false;
+	if (t == VACCEL_ARG_BOOL || t == VACCEL_ARG_BOOL_ARRAY)
+		return bools_valid(buf, size);
+	return true;
 }
 
 int grow(vaccel_arg_array *a)
 {
-	if (a->count < a->capacity)
-		return VACCEL_OK;
 	if (!a->owned)
-		return VACCEL_ENOSPC; // wrapped storage cannot grow
-	size_t cap = a->capacity ? a->capacity * 2 : 4;
+		return VACCEL_ERANGE; // wrapped arrays have a fixed size
+	size_t cap = a->capacity ? a->capacity * 2 : kDefaultCapacity;
+	if (cap > SIZE_MAX / sizeof(vaccel_arg))
+		return VACCEL_ENOMEM;
 	auto *n = static_cast<vaccel_arg *>(
 		realloc(a->args, cap * sizeof(vaccel_arg)));
 	if (!n)
 		return VACCEL_ENOMEM;
-	memset(n + a->capacity, 0, (cap - a->capacity) * sizeof(vaccel_arg));
 	a->args = n;
 	a->capacity = cap;
 	return VACCEL_OK;
 }
 
+// Appends without copying `buf` (the array does not own it unless `owned`).
 int push(vaccel_arg_array *a, void *buf, size_t size, vaccel_arg_type_t type,
-	 uint32_t id, bool owned)
+	 uint32_t custom_id, bool owned)
 {
 	if (!a)
 		return VACCEL_EINVAL;
-	if (int ret = grow(a))
-		return ret;
-	arg_set(&a->args[a->count++], buf, size, type, id, owned);
+	if (a->count >= a->capacity)
+		if (int ret = grow(a))
+			return ret;
+	if (type != VACCEL_ARG_RAW && type != VACCEL_ARG_CUSTOM &&
+	    !valid_builtin(type, buf, size))
+		return VACCEL_EINVAL;
+	a->args[a->count++] = {buf, size, type, custom_id, owned};
 	return VACCEL_OK;
 }
 
-// Next arg for get/set: must exist and (unless RAW) have type `type`.
-vaccel_arg *next(vaccel_arg_array *a, vaccel_arg_type_t type, bool check)
+// The argument at the read/write position, if there is one (ERANGE past
+// the end) and it has type `t` (EINVAL otherwise).
+int at_position(vaccel_arg_array *a, vaccel_arg_type_t t, vaccel_arg **out)
 {
-	if (!a || a->position >= a->count)
-		return nullptr;
+	if (a->position >= a->count)
+		return VACCEL_ERANGE;
 	vaccel_arg *arg = &a->args[a->position];
-	if (check && arg->type != type)
-		return nullptr;
-	return arg;
-}
-
-int get_scalar(vaccel_arg_array *a, vaccel_arg_type_t type, void *out,
-	       size_t size)
-{
-	if (!out)
+	if (arg->type != t)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(a, type, true);
-	if (!arg || arg->size != size || !arg->buf)
-		return VACCEL_EINVAL;
-	memcpy(out, arg->buf, size);
-	++a->position;
+	*out = arg;
 	return VACCEL_OK;
 }
 
-int get_array(vaccel_arg_array *a, vaccel_arg_type_t type, void **out,
-	      size_t *count, size_t elem)
+int scalar_at(vaccel_arg_array *a, vaccel_arg_type_t t, size_t es,
+	      vaccel_arg **out)
 {
-	if (!out || !count)
+	if (int ret = at_position(a, t, out))
+		return ret;
+	return ((*out)->size == es && (*out)->buf) ? VACCEL_OK : VACCEL_EINVAL;
+}
+
+int array_at(vaccel_arg_array *a, vaccel_arg_type_t t, size_t es,
+	     vaccel_arg **out)
+{
+	if (int ret = at_position(a, t, out))
+		return ret;
+	return ((*out)->buf && (*out)->size && (*out)->size % es == 0)
+		       ? VACCEL_OK
+		       : VACCEL_EINVAL;
+}
+
+template <typename T>
+int add_scalar(vaccel_arg_array *a, T *value, vaccel_arg_type_t t)
+{
+	if (!a)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(a, type, true);
-	if (!arg || arg->size % elem)
+	return push(a, value, sizeof(T), t, 0, false);
+}
+
+template <typename T>
+int add_array(vaccel_arg_array *a, T *values, size_t count,
+	      vaccel_arg_type_t t)
+{
+	if (!a || !values || !count || count > SIZE_MAX / sizeof(T))
 		return VACCEL_EINVAL;
-	*out = arg->buf;
-	*count = arg->size / elem;
-	++a->position;
+	return push(a, values, count * sizeof(T), t, 0, false);
+}
+
+template <typename T>
+int get_scalar(vaccel_arg_array *a, T *value, vaccel_arg_type_t t)
+{
+	if (!a || !value)
+		return VACCEL_EINVAL;
+	vaccel_arg *arg;
+	if (int ret = scalar_at(a, t, sizeof(T), &arg))
+		return ret;
+	memcpy(value, arg->buf, sizeof(T));
+	a->position++;
 	return VACCEL_OK;
 }
 
-int set_bytes(vaccel_arg_array *a, vaccel_arg_type_t type, bool check,
-	      const void *src, size_t size, bool exact)
+template <typename T>
+int get_array(vaccel_arg_array *a, T **values, size_t *count,
+	      vaccel_arg_type_t t)
 {
-	if (!src && size)
+	if (!a || !values)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(a, type, check);
-	if (!arg)
+	vaccel_arg *arg;
+	if (int ret = array_at(a, t, sizeof(T), &arg))
+		return ret;
+	*values = static_cast<T *>(arg->buf);
+	if (count)
+		*count = arg->size / sizeof(T);
+	a->position++;
+	return VACCEL_OK;
+}
+
+template <typename T>
+int set_scalar(vaccel_arg_array *a, T *value, vaccel_arg_type_t t)
+{
+	if (!a || !value)
 		return VACCEL_EINVAL;
-	if (exact ? arg->size != size : arg->size < size)
-		return exact ? VACCEL_EINVAL : VACCEL_ENOSPC;
-	if (size && !arg->buf)
+	vaccel_arg *arg;
+	if (int ret = scalar_at(a, t, sizeof(T), &arg))
+		return ret;
+	memcpy(arg->buf, value, sizeof(T));
+	a->position++;
+	return VACCEL_OK;
+}
+
+template <typename T>
+int set_array(vaccel_arg_array *a, T *values, size_t count,
+	      vaccel_arg_type_t t)
+{
+	if (!a || !values)
 		return VACCEL_EINVAL;
-	if (size)
-		memcpy(arg->buf, src, size);
-	++a->position;
+	vaccel_arg *arg;
+	if (int ret = array_at(a, t, sizeof(T), &arg))
+		return ret;
+	if (count > SIZE_MAX / sizeof(T) || arg->size < count * sizeof(T))
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, values, count * sizeof(T));
+	a->position++;
 	return VACCEL_OK;
 }
 
 int copy_arg(vaccel_arg *dst, const vaccel_arg *src, bool copy)
 {
-	if (!copy)
-		return arg_set(dst, src->buf, src->size, src->type,
-			       src->custom_type_id, false);
-	return vaccel_arg_init(dst, src->buf, src->size, src->type,
-			       src->custom_type_id);
+	*dst = *src;
+	dst->owned = false;
+	if (!copy || !src->buf)
+		return VACCEL_OK;
+	dst->buf = malloc(src->size ? src->size : 1);
+	if (!dst->buf)
+		return VACCEL_ENOMEM;
+	memcpy(dst->buf, src->buf, src->size);
+	dst->owned = true;
+	return VACCEL_OK;
 }
 
 } // namespace
@@ -123,24 +225,27 @@ extern "C" {
 int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size,
 		    vaccel_arg_type_t type, uint32_t custom_id)
 {
-	if (!arg || (!buf && size) || !valid_arg_type(type))
+	if (!arg || (buf && !size))
 		return VACCEL_EINVAL;
 	void *copy = nullptr;
-	if (size) {
-		copy = malloc(size);
+	if (size) { // NULL buf + size: a zeroed buffer of that size
+		copy = calloc(1, size);
 		if (!copy)
 			return VACCEL_ENOMEM;
-		memcpy(copy, buf, size);
+		if (buf)
+			memcpy(copy, buf, size);
 	}
-	return arg_set(arg, copy, size, type, custom_id, size != 0);
+	*arg = {copy, size, type, custom_id, true};
+	return VACCEL_OK;
 }
 
 int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size,
 			     vaccel_arg_type_t type, uint32_t custom_id)
 {
-	if (!arg || (!buf && size) || !valid_arg_type(type))
+	if (!arg || (buf && !size) || (size && !buf))
 		return VACCEL_EINVAL;
-	return arg_set(arg, buf, size, type, custom_id, false);
+	*arg = {buf, size, type, custom_id, false};
+	return VACCEL_OK;
 }
 
 int vaccel_arg_release(struct vaccel_arg *arg)
@@ -149,7 +254,7 @@ int vaccel_arg_release(struct vaccel_arg *arg)
 		return VACCEL_EINVAL;
 	if (arg->owned)
 		free(arg->buf);
-	*arg = vaccel_arg{};
+	*arg = {nullptr, 0, VACCEL_ARG_MAX, 0, false};
 	return VACCEL_OK;
 }
 
@@ -158,11 +263,10 @@ int vaccel_arg_new(struct vaccel_arg **arg, const void *buf, size_t size,
 {
 	if (!arg)
 		return VACCEL_EINVAL;
-	auto *a = static_cast<vaccel_arg *>(calloc(1, sizeof(vaccel_arg)));
+	auto *a = static_cast<vaccel_arg *>(malloc(sizeof(vaccel_arg)));
 	if (!a)
 		return VACCEL_ENOMEM;
-	int ret = vaccel_arg_init(a, buf, size, type, custom_id);
-	if (ret) {
+	if (int ret = vaccel_arg_init(a, buf, size, type, custom_id)) {
 		free(a);
 		return ret;
 	}
@@ -175,11 +279,10 @@ int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size,
 {
 	if (!arg)
 		return VACCEL_EINVAL;
-	auto *a = static_cast<vaccel_arg *>(calloc(1, sizeof(vaccel_arg)));
+	auto *a = static_cast<vaccel_arg *>(malloc(sizeof(vaccel_arg)));
 	if (!a)
 		return VACCEL_ENOMEM;
-	int ret = vaccel_arg_init_from_buf(a, buf, size, type, custom_id);
-	if (ret) {
+	if (int ret = vaccel_arg_init_from_buf(a, buf, size, type, custom_id)) {
 		free(a);
 		return ret;
 	}
@@ -189,8 +292,7 @@ int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size,
 
 int vaccel_arg_delete(struct vaccel_arg *arg)
 {
-	int ret = vaccel_arg_release(arg);
-	if (ret)
+	if (int ret = vaccel_arg_release(arg))
 		return ret;
 	free(arg);
 	return VACCEL_OK;
@@ -200,37 +302,28 @@ int vaccel_arg_array_init(struct vaccel_arg_array *array, size_t cap)
 {
 	if (!array)
 		return VACCEL_EINVAL;
-	*array = vaccel_arg_array{};
-	array->owned = true;
-	if (cap) {
-		array->args = static_cast<vaccel_arg *>(
-			calloc(cap, sizeof(vaccel_arg)));
-		if (!array->args)
-			return VACCEL_ENOMEM;
-		array->capacity = cap;
-	}
-	return VACCEL_OK;
-}
-
-void vaccel_arg_array_clear(struct vaccel_arg_array *array)
-{
-	if (!array)
-		return;
-	for (size_t i = 0; i < array->count; ++i)
-		if (array->owned)
-			vaccel_arg_release(&array->args[i]);
+	if (!cap)
+		cap = kDefaultCapacity;
+	if (cap > SIZE_MAX / sizeof(vaccel_arg))
+		return VACCEL_ENOMEM;
+	array->args = static_cast<vaccel_arg *>(calloc(cap, sizeof(vaccel_arg)));
 	array->count = 0;
 	array->position = 0;
+	array->owned = true;
+	array->capacity = array->args ? cap : 0;
+	return array->args ? VACCEL_OK : VACCEL_ENOMEM;
 }
 
 int vaccel_arg_array_release(struct vaccel_arg_array *array)
 {
-	if (!array)
+	if (!array || !array->args)
 		return VACCEL_EINVAL;
-	vaccel_arg_array_clear(array);
-	if (array->owned)
+	if (array->owned) {
+		for (size_t i = 0; i < array->count; i++)
+			vaccel_arg_release(&array->args[i]);
 		free(array->args);
-	*array = vaccel_arg_array{};
+	}
+	*array = {nullptr, 0, 0, 0, false};
 	return VACCEL_OK;
 }
 
@@ -239,11 +332,10 @@ int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t cap)
 	if (!array)
 		return VACCEL_EINVAL;
 	auto *a = static_cast<vaccel_arg_array *>(
-		calloc(1, sizeof(vaccel_arg_array)));
+		malloc(sizeof(vaccel_arg_array)));
 	if (!a)
 		return VACCEL_ENOMEM;
-	int ret = vaccel_arg_array_init(a, cap);
-	if (ret) {
+	if (int ret = vaccel_arg_array_init(a, cap)) {
 		free(a);
 		return ret;
 	}
@@ -253,8 +345,7 @@ int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t cap)
 
 int vaccel_arg_array_delete(struct vaccel_arg_array *array)
 {
-	int ret = vaccel_arg_array_release(array);
-	if (ret)
+	if (int ret = vaccel_arg_array_release(array))
 		return ret;
 	free(array);
 	return VACCEL_OK;
@@ -265,25 +356,33 @@ int vaccel_arg_array_wrap(struct vaccel_arg_array *array,
 {
 	if (!array || (!args && count))
 		return VACCEL_EINVAL;
-	array->args = args;
-	array->count = count;
-	array->capacity = count;
-	array->position = 0;
-	array->owned = false;
+	*array = {args, count, count, 0, false};
 	return VACCEL_OK;
+}
+
+void vaccel_arg_array_clear(struct vaccel_arg_array *array)
+{
+	if (!array || !array->args)
+		return;
+	for (size_t i = 0; i < array->count; i++)
+		vaccel_arg_release(&array->args[i]);
+	array->count = 0;
+	array->position = 0;
 }
 
 int vaccel_arg_array_add_raw(struct vaccel_arg_array *array, void *buf,
 			     size_t size)
 {
-	if (!buf && size)
+	if (!array)
+		return VACCEL_EINVAL;
+	if ((buf && !size) || (size && !buf))
 		return VACCEL_EINVAL;
 	return push(array, buf, size, VACCEL_ARG_RAW, 0, false);
 }
 
 int vaccel_arg_array_add_string(struct vaccel_arg_array *array, char *str)
 {
-	if (!str)
+	if (!array || !str)
 		return VACCEL_EINVAL;
 	return push(array, str, strlen(str) + 1, VACCEL_ARG_STRING, 0, false);
 }
@@ -291,8 +390,6 @@ int vaccel_arg_array_add_string(struct vaccel_arg_array *array, char *str)
 int vaccel_arg_array_add_buffer(struct vaccel_arg_array *array, void *buf,
 				size_t size)
 {
-	if (!buf && size)
-		return VACCEL_EINVAL;
 	return push(array, buf, size, VACCEL_ARG_BUFFER, 0, false);
 }
 
@@ -300,7 +397,7 @@ int vaccel_arg_array_add_custom(struct vaccel_arg_array *array,
 				uint32_t custom_id, void *buf, size_t size,
 				vaccel_arg_type_validator_fn validator)
 {
-	if ((!buf && size) || (validator && !validator(buf, size, custom_id)))
+	if (!array || !validator || !validator(buf, size, custom_id))
 		return VACCEL_EINVAL;
 	return push(array, buf, size, VACCEL_ARG_CUSTOM, custom_id, false);
 }
@@ -310,34 +407,42 @@ int vaccel_arg_array_add_serialized(struct vaccel_arg_array *array,
 				    const void *data, size_t data_size,
 				    vaccel_arg_serializer_fn serializer)
 {
-	if (!array || !serializer || !valid_arg_type(type))
+	if (!array || !serializer)
 		return VACCEL_EINVAL;
 	void *buf = nullptr;
 	size_t size = 0;
-	int ret = serializer(data, data_size, custom_id, &buf, &size);
-	if (ret)
+	if (int ret = serializer(data, data_size, custom_id, &buf, &size))
 		return ret;
-	ret = push(array, buf, size, type, custom_id, true);
-	if (ret)
+	if (int ret = push(array, buf, size, type, custom_id, true)) {
 		free(buf);
-	return ret;
+		return ret;
+	}
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_add_range(struct vaccel_arg_array *dest,
 			       const struct vaccel_arg_array *src,
-			       size_t start_idx, size_t count, bool copy)
+			       size_t start, size_t count, bool copy)
 {
-	if (!dest || !src || start_idx > src->count ||
-	    count > src->count - start_idx)
+	if (!dest || !src)
 		return VACCEL_EINVAL;
-	for (size_t i = 0; i < count; ++i) {
+	if (start >= src->count || count > src->count - start)
+		return VACCEL_ERANGE;
+	if (!count)
+		return VACCEL_OK;
+	while (dest->capacity - dest->count < count)
 		if (int ret = grow(dest))
 			return ret;
-		vaccel_arg *d = &dest->args[dest->count];
-		if (int ret = copy_arg(d, &src->args[start_idx + i], copy))
+	for (size_t i = 0; i < count; i++) {
+		int ret = copy_arg(&dest->args[dest->count + i],
+				   &src->args[start + i], copy);
+		if (ret) {
+			for (size_t j = 0; j < i; j++)
+				vaccel_arg_release(&dest->args[dest->count + j]);
 			return ret;
-		++dest->count;
+		}
 	}
+	dest->count += count;
 	return VACCEL_OK;
 }
 
@@ -345,8 +450,10 @@ int vaccel_arg_array_add_remaining(struct vaccel_arg_array *dest,
 				   const struct vaccel_arg_array *src,
 				   bool copy)
 {
-	if (!src)
+	if (!dest || !src)
 		return VACCEL_EINVAL;
+	if (src->position >= src->count)
+		return VACCEL_OK;
 	return vaccel_arg_array_add_range(dest, src, src->position,
 					  src->count - src->position, copy);
 }
@@ -354,50 +461,54 @@ int vaccel_arg_array_add_remaining(struct vaccel_arg_array *dest,
 int vaccel_arg_array_add_all(struct vaccel_arg_array *dest,
 			     const struct vaccel_arg_array *src, bool copy)
 {
-	if (!src)
+	if (!dest || !src)
 		return VACCEL_EINVAL;
+	if (!src->count)
+		return VACCEL_OK;
 	return vaccel_arg_array_add_range(dest, src, 0, src->count, copy);
 }
 
 int vaccel_arg_array_get_raw(struct vaccel_arg_array *array, void **buf,
 			     size_t *size)
 {
-	if (!buf || !size)
+	if (!array || !buf || !size)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, VACCEL_ARG_RAW, false);
-	if (!arg)
-		return VACCEL_EINVAL;
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_RAW, &arg))
+		return ret;
 	*buf = arg->buf;
 	*size = arg->size;
-	++array->position;
+	array->position++;
 	return VACCEL_OK;
 }
 
 int vaccel_arg_array_get_string(struct vaccel_arg_array *array, char **str)
 {
-	if (!str)
+	if (!array || !str)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, VACCEL_ARG_STRING, true);
-	// must be NUL-terminated within its size
-	if (!arg || !arg->buf || !arg->size ||
-	    !memchr(arg->buf, '\0', arg->size))
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_STRING, &arg))
+		return ret;
+	if (!valid_builtin(VACCEL_ARG_STRING, arg->buf, arg->size))
 		return VACCEL_EINVAL;
 	*str = static_cast<char *>(arg->buf);
-	++array->position;
+	array->position++;
 	return VACCEL_OK;
 }
 
 int vaccel_arg_array_get_buffer(struct vaccel_arg_array *array, void **buf,
 				size_t *size)
 {
-	if (!buf || !size)
+	if (!array || !buf || !size)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, VACCEL_ARG_BUFFER, true);
-	if (!arg)
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_BUFFER, &arg))
+		return ret;
+	if (!arg->buf || !arg->size)
 		return VACCEL_EINVAL;
 	*buf = arg->buf;
 	*size = arg->size;
-	++array->position;
+	array->position++;
 	return VACCEL_OK;
 }
 
@@ -405,15 +516,34 @@ int vaccel_arg_array_get_custom(struct vaccel_arg_array *array,
 				uint32_t expected_id, void **buf, size_t *size,
 				vaccel_arg_type_validator_fn validator)
 {
-	if (!buf || !size)
+	if (!array || !validator || !buf)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, VACCEL_ARG_CUSTOM, true);
-	if (!arg || arg->custom_type_id != expected_id ||
-	    (validator && !validator(arg->buf, arg->size, expected_id)))
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_CUSTOM, &arg))
+		return ret;
+	if (arg->custom_type_id != expected_id ||
+	    !validator(arg->buf, arg->size, arg->custom_type_id))
 		return VACCEL_EINVAL;
 	*buf = arg->buf;
-	*size = arg->size;
-	++array->position;
+	if (size)
+		*size = arg->size;
+	array->position++;
+	return VACCEL_OK;
+}
+
+// The argument a (de)serializing accessor may use, and the custom id to
+// hand to its callback (0 for built-in types).
+static int serialized_at(vaccel_arg_array *array, vaccel_arg_type_t type,
+			 uint32_t *custom_id, vaccel_arg **arg)
+{
+	if (int ret = at_position(array, type, arg))
+		return ret;
+	if (type == VACCEL_ARG_CUSTOM)
+		return (*arg)->custom_type_id == *custom_id ? VACCEL_OK
+							    : VACCEL_EINVAL;
+	if (!valid_builtin(type, (*arg)->buf, (*arg)->size))
+		return VACCEL_EINVAL;
+	*custom_id = 0;
 	return VACCEL_OK;
 }
 
@@ -423,48 +553,85 @@ int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array,
 				    size_t expected_size,
 				    vaccel_arg_deserializer_fn deserializer)
 {
-	if (!data || !deserializer)
+	if (!array || !data || !deserializer)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, expected_type, true);
-	if (!arg || arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
-	int ret = deserializer(arg->buf, arg->size, expected_custom_id,
-			       expected_size, data);
-	if (ret)
+	vaccel_arg *arg;
+	if (int ret = serialized_at(array, expected_type, &expected_custom_id,
+				    &arg))
 		return ret;
-	++array->position;
+	if (int ret = deserializer(arg->buf, arg->size, expected_custom_id,
+				   expected_size, data))
+		return ret;
+	array->position++;
 	return VACCEL_OK;
 }
 
 int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf,
 			     size_t size)
 {
-	return set_bytes(array, VACCEL_ARG_RAW, false, buf, size, false);
+	if (!array)
+		return VACCEL_EINVAL;
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_RAW, &arg))
+		return ret;
+	if (buf && size) {
+		if (!arg->buf || arg->size < size)
+			return VACCEL_EINVAL;
+		memcpy(arg->buf, buf, size);
+	} else if (arg->buf && arg->size) {
+		return VACCEL_EINVAL; // nothing given for a non-empty slot
+	}
+	array->position++;
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_set_string(struct vaccel_arg_array *array, char *str)
 {
-	if (!str)
+	if (!array || !str)
 		return VACCEL_EINVAL;
-	return set_bytes(array, VACCEL_ARG_STRING, true, str, strlen(str) + 1,
-			 false);
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_STRING, &arg))
+		return ret;
+	size_t len = strlen(str) + 1;
+	if (!arg->buf || arg->size < len)
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, str, len);
+	memset(static_cast<char *>(arg->buf) + len, 0, arg->size - len);
+	array->position++;
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf,
 				size_t size)
 {
-	return set_bytes(array, VACCEL_ARG_BUFFER, true, buf, size, false);
+	if (!array || !buf || !size)
+		return VACCEL_EINVAL;
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_BUFFER, &arg))
+		return ret;
+	if (!arg->buf || arg->size < size)
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, buf, size);
+	array->position++;
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_set_custom(struct vaccel_arg_array *array,
 				uint32_t expected_id, void *buf, size_t size,
 				vaccel_arg_type_validator_fn validator)
 {
-	vaccel_arg *arg = next(array, VACCEL_ARG_CUSTOM, true);
-	if (!arg || arg->custom_type_id != expected_id ||
-	    (validator && !validator(buf, size, expected_id)))
+	if (!array || !validator)
 		return VACCEL_EINVAL;
-	return set_bytes(array, VACCEL_ARG_CUSTOM, true, buf, size, false);
+	vaccel_arg *arg;
+	if (int ret = at_position(array, VACCEL_ARG_CUSTOM, &arg))
+		return ret;
+	if (arg->custom_type_id != expected_id || arg->size != size ||
+	    !validator(buf, size, arg->custom_type_id))
+		return VACCEL_EINVAL;
+	if (size)
+		memcpy(arg->buf, buf, size);
+	array->position++;
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array,
@@ -473,37 +640,48 @@ int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array,
 				    size_t data_size,
 				    vaccel_arg_serializer_fn serializer)
 {
-	if (!serializer)
+	if (!array || !data || !serializer)
 		return VACCEL_EINVAL;
-	vaccel_arg *arg = next(array, expected_type, true);
-	if (!arg || arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
+	vaccel_arg *arg;
+	if (int ret = serialized_at(array, expected_type, &expected_custom_id,
+				    &arg))
+		return ret;
 	void *buf = nullptr;
 	size_t size = 0;
-	int ret = serializer(data, data_size, expected_custom_id, &buf, &size);
-	if (ret)
+	if (int ret = serializer(data, data_size, expected_custom_id, &buf,
+				 &size))
 		return ret;
-	ret = set_bytes(array, expected_type, true, buf, size, false);
+	if (arg->size != size) {
+		free(buf);
+		return VACCEL_EINVAL;
+	}
+	if (size)
+		memcpy(arg->buf, buf, size);
 	free(buf);
-	return ret;
+	array->position++;
+	return VACCEL_OK;
 }
 
 int vaccel_arg_array_get_remaining(struct vaccel_arg_array *array,
 				   struct vaccel_arg **args, size_t *count)
 {
-	if (!array || !args || !count || array->position > array->count)
+	if (!array || !args || !count)
 		return VACCEL_EINVAL;
+	if (array->position >= array->count) {
+		*args = nullptr;
+		*count = 0;
+		return VACCEL_OK;
+	}
+	*args = &array->args[array->position];
 	*count = array->count - array->position;
-	*args = *count ? &array->args[array->position] : nullptr;
-	array->position = array->count;
 	return VACCEL_OK;
 }
 
 size_t vaccel_arg_array_remaining_count(const struct vaccel_arg_array *array)
 {
-	return array && array->position < array->count
-		       ? array->count - array->position
-		       : 0;
+	if (!array || array->position >= array->count)
+		return 0;
+	return array->count - array->position;
 }
 
 size_t vaccel_arg_array_position(const struct vaccel_arg_array *array)
@@ -514,8 +692,9 @@ size_t vaccel_arg_array_position(const struct vaccel_arg_array *array)
 void vaccel_arg_array_set_position(struct vaccel_arg_array *array,
 				   size_t position)
 {
-	if (array && position <= array->count)
-		array->position = position;
+	if (array)
+		array->position = position > array->count ? array->count
+							   : position;
 }
 
 void vaccel_arg_array_reset_position(struct vaccel_arg_array *array)
@@ -535,50 +714,37 @@ struct vaccel_arg *vaccel_arg_array_raw(struct vaccel_arg_array *array)
 }
 
 // Typed functions for every numeric kind.
-#define VA_DEFINE_TYPED(NAME, CTYPE, SCALAR, ARRAY)                           \
-	int vaccel_arg_array_add_##NAME(struct vaccel_arg_array *array,       \
-					CTYPE *value)                         \
-	{                                                                     \
-		if (!value)                                                   \
-			return VACCEL_EINVAL;                                 \
-		return push(array, value, sizeof(CTYPE), SCALAR, 0, false);   \
-	}                                                                     \
-	int vaccel_arg_array_add_##NAME##_array(                              \
-		struct vaccel_arg_array *array, CTYPE *values, size_t count)  \
-	{                                                                     \
-		if (!values && count)                                         \
-			return VACCEL_EINVAL;                                 \
-		if (count > SIZE_MAX / sizeof(CTYPE))                         \
-			return VACCEL_EINVAL;                                 \
-		return push(array, values, count * sizeof(CTYPE), ARRAY, 0,  \
-			    false);                                           \
-	}                                                                     \
-	int vaccel_arg_array_get_##NAME(struct vaccel_arg_array *array,       \
-					CTYPE *value)                         \
-	{                                                                     \
-		return get_scalar(array, SCALAR, value, sizeof(CTYPE));       \
-	}                                                                     \
-	int vaccel_arg_array_get_##NAME##_array(                              \
-		struct vaccel_arg_array *array, CTYPE **values, size_t *count) \
-	{                                                                     \
-		return get_array(array, ARRAY, reinterpret_cast<void **>(values), \
-				 count, sizeof(CTYPE));                       \
-	}                                                                     \
-	int vaccel_arg_array_set_##NAME(struct vaccel_arg_array *array,       \
-					CTYPE *value)                         \
-	{                                                                     \
-		if (!value)                                                   \
-			return VACCEL_EINVAL;                                 \
-		return set_bytes(array, SCALAR, true, value, sizeof(CTYPE),   \
-				 true);                                       \
-	}                                                                     \
-	int vaccel_arg_array_set_##NAME##_array(                              \
-		struct vaccel_arg_array *array, CTYPE *values, size_t count)  \
-	{                                                                     \
-		if (count > SIZE_MAX / sizeof(CTYPE))                         \
-			return VACCEL_EINVAL;                                 \
-		return set_bytes(array, ARRAY, true, values,                  \
-				 count * sizeof(CTYPE), true);                \
+#define VA_DEFINE_TYPED(NAME, CTYPE, SCALAR, ARRAY)                          \
+	int vaccel_arg_array_add_##NAME(struct vaccel_arg_array *array,      \
+					CTYPE *value)                        \
+	{                                                                    \
+		return add_scalar(array, value, SCALAR);                     \
+	}                                                                    \
+	int vaccel_arg_array_add_##NAME##_array(                             \
+		struct vaccel_arg_array *array, CTYPE *values, size_t count) \
+	{                                                                    \
+		return add_array(array, values, count, ARRAY);               \
+	}                                                                    \
+	int vaccel_arg_array_get_##NAME(struct vaccel_arg_array *array,      \
+					CTYPE *value)                        \
+	{                                                                    \
+		return get_scalar(array, value, SCALAR);                     \
+	}                                                                    \
+	int vaccel_arg_array_get_##NAME##_array(                             \
+		struct vaccel_arg_array *array, CTYPE **values,              \
+		size_t *count)                                               \
+	{                                                                    \
+		return get_array(array, values, count, ARRAY);               \
+	}                                                                    \
+	int vaccel_arg_array_set_##NAME(struct vaccel_arg_array *array,      \
+					CTYPE *value)                        \
+	{                                                                    \
+		return set_scalar(array, value, SCALAR);                     \
+	}                                                                    \
+	int vaccel_arg_array_set_##NAME##_array(                             \
+		struct vaccel_arg_array *array, CTYPE *values, size_t count) \
+	{                                                                    \
+		return set_array(array, values, count, ARRAY);               \
 	}
 
 VACCEL_ARG_NUMERIC_TYPES(VA_DEFINE_TYPED)

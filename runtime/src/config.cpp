@@ -2,6 +2,7 @@
 // struct vaccel_config: construction from values, environment or a copy.
 #include "internal.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -17,11 +18,40 @@ int dup_opt(char **dst, const char *src)
 	return *dst ? VACCEL_OK : VACCEL_ENOMEM;
 }
 
-bool env_true(const char *name)
+// The value of `name`, or of its deprecated upstream spelling `old` when
+// only that one is set (with upstream's warning).
+const char *env(const char *name, const char *old = nullptr)
 {
 	const char *v = getenv(name);
-	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") ||
-		     !strcasecmp(v, "yes") || !strcasecmp(v, "on"));
+	if (!v && old && (v = getenv(old)))
+		fprintf(stderr, "Warning: %s is deprecated. Use %s instead.\n",
+			old, name);
+	return v;
+}
+
+// Upstream reads booleans as numbers (non-zero = true); "true"/"yes"/"on"
+// are accepted too.
+bool env_true(const char *name, const char *old = nullptr)
+{
+	const char *v = env(name, old);
+	if (!v)
+		return false;
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	    !strcasecmp(v, "on"))
+		return true;
+	return strtoul(v, nullptr, 10) != 0;
+}
+
+// The exec allow-list of each config struct. It lives beside the struct
+// because struct vaccel_config keeps upstream 0.8's layout (ABI).
+struct Allowlists {
+	std::mutex mu;
+	std::unordered_map<const vaccel_rt::config_t *, std::string> by_config;
+};
+Allowlists &allowlists()
+{
+	static auto *a = new Allowlists;
+	return *a;
 }
 
 } // namespace
@@ -37,6 +67,7 @@ int vaccel_config_init(struct vaccel_config *config, const char *plugins,
 	if (log_level < VACCEL_LOG_ERROR || log_level > VACCEL_LOG_DEBUG)
 		return VACCEL_EINVAL;
 	*config = vaccel_rt::config_t{};
+	vaccel_config_set_exec_allowlist(config, nullptr);
 	int ret = dup_opt(&config->plugins, plugins);
 	if (!ret)
 		ret = dup_opt(&config->log_file, log_file);
@@ -55,15 +86,17 @@ int vaccel_config_init_from_env(struct vaccel_config *config)
 	if (!config)
 		return VACCEL_EINVAL;
 	vaccel_log_level_t level = VACCEL_LOG_ERROR;
-	if (const char *l = getenv("VACCEL_LOG_LEVEL")) {
+	if (const char *l = env("VACCEL_LOG_LEVEL", "VACCEL_DEBUG_LEVEL")) {
 		long v = strtol(l, nullptr, 10);
 		if (v >= VACCEL_LOG_ERROR && v <= VACCEL_LOG_DEBUG)
 			level = static_cast<vaccel_log_level_t>(v);
 	}
-	int ret = vaccel_config_init(config, getenv("VACCEL_PLUGINS"), level,
+	int ret = vaccel_config_init(config,
+				     env("VACCEL_PLUGINS", "VACCEL_BACKENDS"), level,
 				     getenv("VACCEL_LOG_FILE"),
 				     env_true("VACCEL_PROFILING_ENABLED"),
-				     env_true("VACCEL_VERSION_IGNORE"));
+				     env_true("VACCEL_VERSION_IGNORE",
+					      "VACCEL_IGNORE_VERSION"));
 	if (ret)
 		return ret;
 	ret = vaccel_config_set_exec_allowlist(config,
@@ -83,7 +116,11 @@ int vaccel_config_init_from(struct vaccel_config *config,
 				     src->version_ignore);
 	if (ret)
 		return ret;
-	ret = vaccel_config_set_exec_allowlist(config, src->exec_allowlist);
+	std::string list;
+	if (const char *l = vaccel_config_exec_allowlist(src))
+		list = l;
+	ret = vaccel_config_set_exec_allowlist(config,
+					       list.empty() ? nullptr : list.c_str());
 	if (ret)
 		vaccel_config_release(config);
 	return ret;
@@ -94,13 +131,21 @@ int vaccel_config_set_exec_allowlist(struct vaccel_config *config,
 {
 	if (!config)
 		return VACCEL_EINVAL;
-	char *copy = nullptr;
-	int ret = dup_opt(&copy, allowlist);
-	if (ret)
-		return ret;
-	free(config->exec_allowlist);
-	config->exec_allowlist = copy;
+	Allowlists &a = allowlists();
+	std::lock_guard<std::mutex> l(a.mu);
+	if (allowlist)
+		a.by_config[config] = allowlist;
+	else
+		a.by_config.erase(config);
 	return VACCEL_OK;
+}
+
+const char *vaccel_config_exec_allowlist(const struct vaccel_config *config)
+{
+	Allowlists &a = allowlists();
+	std::lock_guard<std::mutex> l(a.mu);
+	auto it = a.by_config.find(config);
+	return it == a.by_config.end() ? nullptr : it->second.c_str();
 }
 
 int vaccel_config_release(struct vaccel_config *config)
@@ -109,8 +154,9 @@ int vaccel_config_release(struct vaccel_config *config)
 		return VACCEL_EINVAL;
 	free(config->plugins);
 	free(config->log_file);
-	free(config->exec_allowlist);
+	vaccel_config_set_exec_allowlist(config, nullptr);
 	*config = vaccel_rt::config_t{};
+	config->log_level = VACCEL_LOG_ERROR; // upstream's default
 	return VACCEL_OK;
 }
 
@@ -184,7 +230,8 @@ void vaccel_config_print_debug(const struct vaccel_config *c)
 		     c->plugins ? c->plugins : "(none)", c->log_level,
 		     c->log_file ? c->log_file : "(stderr)",
 		     c->profiling_enabled, c->version_ignore,
-		     c->exec_allowlist ? c->exec_allowlist : "(unrestricted)");
+		     vaccel_config_exec_allowlist(c) ? vaccel_config_exec_allowlist(c)
+						     : "(unrestricted)");
 }
 
 } // extern "C"

@@ -18,6 +18,8 @@ struct Core {
 	// Serializes bootstrap/cleanup; never held while calling plugins'
 	// op functions (only their init/fini during load/unload).
 	std::mutex mu;
+	// Set only once bootstrap has finished, plugins included: a thread
+	// that sees it true sees every plugin of VACCEL_PLUGINS.
 	std::atomic<bool> initialized{false};
 	config_t config{};
 	std::mutex dir_mu; // guards rundir (plugins may ask for it in init)
@@ -31,6 +33,15 @@ Core &core()
 	static auto *c = new Core; // never destroyed: used from exit paths
 	return *c;
 }
+
+// True on the thread running bootstrap/cleanup: plugins' init()/fini() may
+// call back into the API, which must neither wait for the bootstrap lock
+// (held by this very thread) nor see the runtime as uninitialized.
+thread_local bool t_in_bootstrap = false;
+struct InBootstrap {
+	InBootstrap() { t_in_bootstrap = true; }
+	~InBootstrap() { t_in_bootstrap = false; }
+};
 
 std::vector<std::string> split_colon(const char *s)
 {
@@ -81,7 +92,8 @@ int do_bootstrap(Core &c, const config_t *cfg)
 	auto view = std::make_shared<ConfigView>();
 	view->profiling_enabled = c.config.profiling_enabled;
 	view->version_ignore = c.config.version_ignore;
-	for (const std::string &p : split_colon(c.config.exec_allowlist)) {
+	for (const std::string &p :
+	     split_colon(vaccel_config_exec_allowlist(&c.config))) {
 		std::error_code ec;
 		auto canon = std::filesystem::weakly_canonical(p, ec);
 		view->exec_allowlist.push_back(ec ? p : canon.string());
@@ -95,22 +107,23 @@ int do_bootstrap(Core &c, const config_t *cfg)
 		if (c.rundir.empty())
 			c.rundir = create_rundir();
 	}
-	c.initialized = true;
-	// Plugins are loaded after `initialized` is set because their init()
-	// may call back into the API (config, logging, registration).
-	return load_plugin_list(c.config.plugins);
+	// Plugins are loaded before `initialized` is published, so that no
+	// other thread can start using a runtime whose plugin list is still
+	// being filled. Their init() may call back into the API: that works on
+	// this thread (t_in_bootstrap).
+	ret = load_plugin_list(c.config.plugins);
+	c.initialized.store(true, std::memory_order_release);
+	return ret;
 }
 
-// Called with c.mu held.
-int do_cleanup(Core &c, bool force)
+// Called with c.mu held. As upstream, sessions and resources still alive
+// are released (their structs belong to the application and stay valid).
+int do_cleanup(Core &c)
 {
 	if (!c.initialized)
 		return VACCEL_OK;
-	if (!force && (live_session_count() || live_resource_count()))
-		return fail(VACCEL_EBUSY,
-			    "vaccel_cleanup: %zu session(s) and %zu resource(s) "
-			    "still alive",
-			    live_session_count(), live_resource_count());
+	release_all_sessions();
+	release_all_resources();
 	op_prof_print_all();
 	unload_all_plugins();
 	remove_rundir(c);
@@ -123,24 +136,27 @@ int do_cleanup(Core &c, bool force)
 	return VACCEL_OK;
 }
 
-struct ExitHook {
-	~ExitHook()
-	{
-		// At exit only the run directory is removed: plugins may already
-		// have run their own static destructors, so calling their fini()
-		// or dlclose()ing them now would be unsafe.
-		remove_rundir(core());
-	}
-} exit_hook;
-
 } // namespace
+
+void exit_cleanup()
+{
+	remove_rundir(core());
+}
 
 int ensure_bootstrapped()
 {
 	Core &c = core();
-	if (c.initialized.load(std::memory_order_acquire))
+	if (c.initialized.load(std::memory_order_acquire) || t_in_bootstrap)
 		return VACCEL_OK;
-	return vaccel_bootstrap();
+	// A bootstrap may be running on another thread (the constructor, or
+	// an explicit call): wait for it instead of racing it.
+	std::lock_guard<std::mutex> l(c.mu);
+	return c.initialized ? VACCEL_OK : VACCEL_EBACKEND;
+}
+
+bool runtime_usable()
+{
+	return ensure_bootstrapped() == VACCEL_OK;
 }
 
 std::shared_ptr<const ConfigView> config_view()
@@ -176,15 +192,12 @@ extern "C" {
 
 int vaccel_bootstrap(void)
 {
-	Core &c = core();
-	std::lock_guard<std::mutex> l(c.mu);
-	if (c.initialized)
-		return VACCEL_OK;
+	begin_call();
 	config_t cfg{};
 	int ret = vaccel_config_init_from_env(&cfg);
 	if (ret)
 		return ret;
-	ret = do_bootstrap(c, &cfg);
+	ret = vaccel_bootstrap_with_config(&cfg);
 	vaccel_config_release(&cfg);
 	return ret;
 }
@@ -201,11 +214,19 @@ int vaccel_bootstrap_with_config(const struct vaccel_config *config)
 			    "vaccel_bootstrap_with_config: bad log level %d",
 			    config->log_level);
 	Core &c = core();
-	std::lock_guard<std::mutex> l(c.mu);
-	int ret = do_cleanup(c, false);
+	// Copy first: `config` may be vaccel_config() itself.
+	config_t copy{};
+	int ret = vaccel_config_init_from(&copy, config);
 	if (ret)
 		return ret;
-	return do_bootstrap(c, config);
+	std::lock_guard<std::mutex> l(c.mu);
+	InBootstrap in;
+	// As upstream: bootstrapping an initialized runtime starts it afresh.
+	ret = do_cleanup(c);
+	if (!ret)
+		ret = do_bootstrap(c, &copy);
+	vaccel_config_release(&copy);
+	return ret;
 }
 
 int vaccel_cleanup(void)
@@ -213,7 +234,8 @@ int vaccel_cleanup(void)
 	begin_call();
 	Core &c = core();
 	std::lock_guard<std::mutex> l(c.mu);
-	return do_cleanup(c, false);
+	InBootstrap in;
+	return do_cleanup(c);
 }
 
 bool vaccel_is_initialized(void)
@@ -230,8 +252,9 @@ const char *vaccel_rundir(void)
 
 const struct vaccel_config *vaccel_config(void)
 {
-	Core &c = core();
-	return c.initialized ? &c.config : nullptr;
+	// As upstream: always the runtime's config struct (zeroed while the
+	// runtime is not initialized).
+	return &core().config;
 }
 
 bool vaccel_exec_path_allowed(const char *path)

@@ -49,29 +49,50 @@ int count(const char *op, int nr, int want_r, int nw, int want_w)
 	return VACCEL_OK;
 }
 
+// Minimum number of elements a rows x cols matrix with leading dimension
+// ld occupies (row-major); false on overflow.
+bool matrix_elems(int64_t rows, int64_t cols, int64_t ld, size_t &out)
+{
+	if (rows == 0 || cols == 0) {
+		out = 0;
+		return true;
+	}
+	unsigned __int128 e = static_cast<unsigned __int128>(rows - 1) *
+				      static_cast<uint64_t>(ld) +
+			      static_cast<uint64_t>(cols);
+	if (e > SIZE_MAX / sizeof(float))
+		return false;
+	out = static_cast<size_t>(e);
+	return true;
+}
+
+// Upstream 0.8's layout: read = m, n, k, alpha, A, lda, B, ldb, beta, ldc
+// (after the op code); write = C.
 int unpack_sgemm(vaccel_session *s, vaccel_arg *r, int nr, vaccel_arg *w,
 		 int nw)
 {
-	if (int ret = count("BLAS_SGEMM", nr, 7, nw, 1))
+	if (int ret = count("BLAS_SGEMM", nr, 10, nw, 1))
 		return ret;
-	int64_t m, n, k;
+	int64_t m, n, k, lda, ldb, ldc;
 	float alpha, beta;
 	if (!scalar(r[0], m) || !scalar(r[1], n) || !scalar(r[2], k) ||
-	    !scalar(r[3], alpha) || !scalar(r[6], beta))
+	    !scalar(r[3], alpha) || !scalar(r[5], lda) || !scalar(r[7], ldb) ||
+	    !scalar(r[8], beta) || !scalar(r[9], ldc))
 		return bad("BLAS_SGEMM", "bad scalar argument");
-	if (m < 0 || n < 0 || k < 0 || m > (1 << 20) || n > (1 << 20) ||
-	    k > (1 << 20))
+	if (m < 0 || n < 0 || k < 0 || lda < 1 || ldb < 1 || ldc < 1 ||
+	    lda < k || ldb < n || ldc < n)
 		return bad("BLAS_SGEMM", "dimension out of range");
-	const size_t mk = static_cast<size_t>(m * k);
-	const size_t kn = static_cast<size_t>(k * n);
-	const size_t mn = static_cast<size_t>(m * n);
-	if (elems<float>(r[4]) < mk || elems<float>(r[5]) < kn ||
-	    elems<float>(w[0]) < mn)
+	size_t need_a, need_b, need_c;
+	if (!matrix_elems(m, k, lda, need_a) ||
+	    !matrix_elems(k, n, ldb, need_b) ||
+	    !matrix_elems(m, n, ldc, need_c))
+		return bad("BLAS_SGEMM", "matrix too large");
+	if (elems<float>(r[4]) < need_a || elems<float>(r[6]) < need_b ||
+	    elems<float>(w[0]) < need_c)
 		return bad("BLAS_SGEMM", "matrix buffer too small");
 	return vaccel_sgemm(s, m, n, k, alpha, static_cast<float *>(r[4].buf),
-			    k > 1 ? k : 1, static_cast<float *>(r[5].buf),
-			    n > 1 ? n : 1, beta, static_cast<float *>(w[0].buf),
-			    n > 1 ? n : 1);
+			    lda, static_cast<float *>(r[6].buf), ldb, beta,
+			    static_cast<float *>(w[0].buf), ldc);
 }
 
 int unpack_minmax(vaccel_session *s, vaccel_arg *r, int nr, vaccel_arg *w,
@@ -127,10 +148,11 @@ int unpack_image(vaccel_session *s, vaccel_op_type_t op, vaccel_arg *r,
 	if (op == VACCEL_OP_IMAGE_CLASSIFY) {
 		if (int ret = count(name, nr, 1, nw, 2))
 			return ret;
+		// As upstream: write = out_imgname, out_text.
 		return vaccel_image_classification(
-			s, r[0].buf, static_cast<unsigned char *>(w[0].buf),
-			static_cast<unsigned char *>(w[1].buf), r[0].size,
-			w[0].size, w[1].size);
+			s, r[0].buf, static_cast<unsigned char *>(w[1].buf),
+			static_cast<unsigned char *>(w[0].buf), r[0].size,
+			w[1].size, w[0].size);
 	}
 	if (int ret = count(name, nr, 1, nw, 1))
 		return ret;

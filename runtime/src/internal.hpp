@@ -38,8 +38,15 @@ const char *intern(const std::string &s);
 
 // ---- core lifetime (core.cpp) ----
 
-// Bootstraps from the environment if nothing is initialized yet.
+// VACCEL_OK once the runtime is initialized (waits for a bootstrap running
+// on another thread); VACCEL_EBACKEND if it is not. Never bootstraps: that
+// happens at load time (bootstrap.cpp) or by an explicit vaccel_bootstrap*.
 int ensure_bootstrapped();
+// Work of the library destructor (bootstrap.cpp).
+void exit_cleanup();
+// Release every live session / resource (vaccel_cleanup, re-bootstrap).
+void release_all_sessions();
+void release_all_resources();
 // Snapshot of the active configuration's values needed on hot paths.
 struct ConfigView {
 	bool profiling_enabled = false;
@@ -81,6 +88,10 @@ std::vector<Candidate> op_candidates(vaccel_op_type_t op, unsigned flags,
 				     const PluginPtr &transport);
 // Plugins in load order (snapshot).
 std::vector<PluginPtr> loaded_plugins();
+// The plugin a new session with `flags` is bound to (upstream's rule):
+// REMOTE -> first is_virtio plugin; else the first plugin whose type
+// matches the flags; else the first local plugin (or the only plugin).
+PluginPtr select_session_plugin(unsigned flags);
 // First transport plugin, or null.
 PluginPtr transport_plugin();
 bool have_local_plugins();
@@ -98,6 +109,9 @@ struct SessionState {
 	std::vector<PluginPtr> hooked; // local plugins whose hooks ran
 	std::mutex mu;
 	std::set<vaccel_id_t> resources;
+	// One node per registered resource, linked into the public struct's
+	// per-type list (upstream's layout exposes those lists).
+	std::unordered_map<vaccel_id_t, vaccel_list_entry *> pub_nodes;
 };
 using SessionPtr = std::shared_ptr<SessionState>;
 

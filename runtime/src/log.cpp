@@ -37,16 +37,15 @@ const char *level_tag(vaccel_log_level_t l)
 
 } // namespace
 
-extern "C" void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
+namespace {
+
+void vlog(vaccel_log_level_t level, const char *fmt, va_list ap)
 {
 	LogState &s = state();
 	if (static_cast<int>(level) > s.level.load(std::memory_order_relaxed))
 		return;
 	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	timespec ts{};
 	clock_gettime(CLOCK_REALTIME, &ts);
 	std::lock_guard<std::mutex> lock(s.mu);
@@ -54,6 +53,38 @@ extern "C" void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
 	fprintf(out, "%ld.%06ld - <%s> %s\n", static_cast<long>(ts.tv_sec),
 		ts.tv_nsec / 1000, level_tag(level), msg);
 	fflush(out);
+}
+
+} // namespace
+
+extern "C" void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+// Upstream's headers map vaccel_error/warn/info/debug to the slog library's
+// macros, so plugins and applications built against upstream's headers call
+// slog_print(flag, newline, fmt, ...). Exporting it lets those binaries run
+// on our runtime; the slog flag bits (slog 1.8: NOTAG 1, NOTE 2, INFO 4,
+// WARN 8, DEBUG 16, TRACE 32, ERROR 64, FATAL 128) map onto our levels.
+extern "C" __attribute__((visibility("default"))) void
+slog_print(int flag, uint8_t newline, const char *fmt, ...)
+{
+	(void)newline;
+	vaccel_log_level_t level = VACCEL_LOG_INFO;
+	if (flag & (64 | 128))
+		level = VACCEL_LOG_ERROR;
+	else if (flag & 8)
+		level = VACCEL_LOG_WARN;
+	else if (flag & (16 | 32))
+		level = VACCEL_LOG_DEBUG;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
 }
 
 extern "C" int vaccel_log_set_level(vaccel_log_level_t level)

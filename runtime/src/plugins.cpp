@@ -211,6 +211,27 @@ PluginPtr transport_plugin()
 	return nullptr;
 }
 
+PluginPtr select_session_plugin(unsigned flags)
+{
+	Registry &r = reg();
+	std::shared_lock<std::shared_mutex> l(r.mu);
+	if (flags & VACCEL_PLUGIN_REMOTE) {
+		for (const auto &p : r.loaded)
+			if (p->is_virtio)
+				return p;
+		return nullptr;
+	}
+	const unsigned pref = flags & ~static_cast<unsigned>(VACCEL_PLUGIN_REMOTE);
+	if (pref)
+		for (const auto &p : r.loaded)
+			if (p->type & pref)
+				return p;
+	for (const auto &p : r.loaded)
+		if (!p->is_virtio || r.loaded.size() == 1)
+			return p;
+	return nullptr;
+}
+
 bool have_local_plugins()
 {
 	Registry &r = reg();
@@ -284,6 +305,8 @@ int vaccel_plugin_register_ops(struct vaccel_op *ops, size_t nr_ops)
 	for (size_t i = 0; i < nr_ops; ++i) {
 		owners[i]->ops[ops[i].type].store(ops[i].func,
 						  std::memory_order_release);
+		// Upstream's layout: the descriptor lists its op entries too.
+		owners[i]->desc->ops[ops[i].type] = &ops[i];
 		vaccel_debug("Registered op %s from plugin %s",
 			     vaccel_op_type_to_base_str(ops[i].type),
 			     owners[i]->name);

@@ -61,13 +61,17 @@ using namespace vaccel_rt;
 
 namespace {
 
+// Regions have upstream's layout (no lock of their own): a fixed set of
+// mutexes, picked by the region's address, serializes operations on each.
+std::mutex &region_mutex(const vaccel_prof_region *r)
+{
+	static std::mutex stripes[64];
+	return stripes[(reinterpret_cast<uintptr_t>(r) / sizeof(void *)) % 64];
+}
+
 struct Locked {
-	explicit Locked(vaccel_prof_region *r) : r_(r)
-	{
-		pthread_mutex_lock(&r_->lock);
-	}
-	~Locked() { pthread_mutex_unlock(&r_->lock); }
-	vaccel_prof_region *r_;
+	explicit Locked(const vaccel_prof_region *r) : l_(region_mutex(r)) {}
+	std::lock_guard<std::mutex> l_;
 };
 
 uint64_t total_locked(const vaccel_prof_region *r)
@@ -170,7 +174,6 @@ int vaccel_prof_region_init(struct vaccel_prof_region *region,
 	region->nr_entries = 0;
 	region->samples = nullptr;
 	region->size = 0;
-	pthread_mutex_init(&region->lock, nullptr);
 	return VACCEL_OK;
 }
 
@@ -233,7 +236,6 @@ int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nregions)
 		regions[i].nr_entries = 0;
 		regions[i].samples = nullptr;
 		regions[i].size = 0;
-		pthread_mutex_init(&regions[i].lock, nullptr);
 	}
 	return VACCEL_OK;
 }

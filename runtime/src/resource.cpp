@@ -18,6 +18,9 @@ namespace {
 struct Resources {
 	std::shared_mutex mu;
 	std::unordered_map<vaccel_id_t, ResourcePtr> live;
+	// Live resources' public `entry` nodes are linked here (upstream's
+	// layout shows them linked); guarded by `mu`.
+	vaccel_list_entry all{&all, &all};
 };
 
 Resources &resources()
@@ -28,7 +31,16 @@ Resources &resources()
 
 void set_refcount(vaccel_resource *r, unsigned v)
 {
-	__atomic_store_n(&r->refcount, v, __ATOMIC_RELEASE);
+	r->refcount.store(v, std::memory_order_release);
+}
+
+// All fields zero, the list heads of upstream's layout empty (our registry
+// is elsewhere). The struct holds an atomic, so it is not assignable.
+void reset_resource(vaccel_resource *res)
+{
+	memset(static_cast<void *>(res), 0, sizeof(*res));
+	res->entry.next = res->entry.prev = &res->entry;
+	res->sessions.next = res->sessions.prev = &res->sessions;
 }
 
 } // namespace
@@ -71,12 +83,49 @@ void unregister_hooks(vaccel_resource *res, vaccel_session *sess,
 					    (*it)->name, ret);
 }
 
+// Mirrors a registration in the session struct's public per-type list and
+// counter (called with s.mu held).
+void link_public(SessionState &s, const vaccel_resource *res)
+{
+	vaccel_session *sess = s.pub;
+	auto *node = new vaccel_list_entry;
+	pthread_mutex_lock(&sess->resources_lock);
+	vaccel_list_entry *head = &sess->resources[res->type];
+	node->next = head;
+	node->prev = head->prev;
+	head->prev->next = node;
+	head->prev = node;
+	sess->resource_counts[res->type]++;
+	pthread_mutex_unlock(&sess->resources_lock);
+	s.pub_nodes[res->id] = node;
+}
+
+void unlink_public(SessionState &s, vaccel_id_t id,
+		   vaccel_resource_type_t type)
+{
+	auto it = s.pub_nodes.find(id);
+	if (it == s.pub_nodes.end())
+		return;
+	vaccel_session *sess = s.pub;
+	vaccel_list_entry *node = it->second;
+	pthread_mutex_lock(&sess->resources_lock);
+	node->prev->next = node->next;
+	node->next->prev = node->prev;
+	if (type >= 0 && type < VACCEL_RESOURCE_MAX &&
+	    sess->resource_counts[type])
+		sess->resource_counts[type]--;
+	pthread_mutex_unlock(&sess->resources_lock);
+	delete node;
+	s.pub_nodes.erase(it);
+}
+
 // Drops the (s, r) pair from both sides' bookkeeping.
 void unlink_pair(SessionState &s, ResourceState &r)
 {
 	{
 		std::lock_guard<std::mutex> l(s.mu);
 		s.resources.erase(r.id);
+		unlink_public(s, r.id, r.pub->type);
 	}
 	std::lock_guard<std::mutex> l(r.mu);
 	r.sessions.erase(s.id);
@@ -168,8 +217,10 @@ bool valid_type(vaccel_resource_type_t t)
 // Starts initialization: fresh id and zeroed fields.
 void begin_init(vaccel_resource *res, vaccel_resource_type_t type)
 {
-	*res = vaccel_resource{};
-	res->id = next_id();
+	reset_resource(res);
+	// Resource ids count separately from session ids, as upstream's.
+	static std::atomic<vaccel_id_t> last_id{0};
+	res->id = ++last_id;
 	res->type = type;
 }
 
@@ -179,17 +230,21 @@ int publish(vaccel_resource *res)
 	auto st = std::make_shared<ResourceState>();
 	st->id = res->id;
 	st->pub = res;
-	res->internal = st.get();
+	pthread_mutex_init(&res->sessions_lock, nullptr);
 	Resources &rs = resources();
 	std::unique_lock<std::shared_mutex> l(rs.mu);
 	rs.live.emplace(st->id, st);
+	res->entry.next = &rs.all;
+	res->entry.prev = rs.all.prev;
+	rs.all.prev->next = &res->entry;
+	rs.all.prev = &res->entry;
 	return VACCEL_OK;
 }
 
 int abort_init(vaccel_resource *res, int code)
 {
 	free_contents(res);
-	*res = vaccel_resource{};
+	reset_resource(res);
 	return code;
 }
 
@@ -249,33 +304,17 @@ bool is_remote_path(const char *p)
 	return !strncmp(p, "http://", 7) || !strncmp(p, "https://", 8);
 }
 
-} // namespace
-
-extern "C" {
-
-int vaccel_resource_init(struct vaccel_resource *res, const char *path,
-			 vaccel_resource_type_t type)
+// Makes the blobs of a path resource from its paths (once): one per file,
+// or one per regular file below a directory, named by its relative path.
+int load_path_blobs(vaccel_resource *res)
 {
-	begin_call();
-	if (!res || !path || !*path || !valid_type(type))
-		return fail(VACCEL_EINVAL, "vaccel_resource_init: invalid argument");
-	ensure_bootstrapped();
-	if (is_remote_path(path))
-		return fail(VACCEL_ENOTSUP,
-			    "vaccel_resource_init: remote paths (%s) are not "
-			    "supported: no network access",
-			    path);
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return fail(VACCEL_ENOENT, "vaccel_resource_init: %s: no such file",
-			    path);
-	begin_init(res, type);
-	int ret = set_paths(res, {path});
-	if (ret)
-		return abort_init(res, ret);
-	if (S_ISDIR(st.st_mode)) {
-		res->path_type = VACCEL_PATH_LOCAL_DIR;
-		std::vector<std::pair<std::string, std::string>> files;
+	static std::mutex mu; // two sessions may register it at once
+	std::lock_guard<std::mutex> l(mu);
+	if (res->blobs || !res->nr_paths)
+		return VACCEL_OK;
+	std::vector<std::pair<std::string, std::string>> files;
+	if (res->path_type == VACCEL_PATH_LOCAL_DIR) {
+		const char *path = res->paths[0];
 		std::error_code ec;
 		for (auto it = fs::recursive_directory_iterator(path, ec);
 		     !ec && it != fs::recursive_directory_iterator();
@@ -285,31 +324,39 @@ int vaccel_resource_init(struct vaccel_resource *res, const char *path,
 					it->path().string(),
 					fs::relative(it->path(), path).string());
 		if (ec)
-			return abort_init(res, fail(VACCEL_EIO,
-						    "vaccel_resource_init: "
-						    "cannot list %s",
-						    path));
+			return VACCEL_EIO;
 		std::sort(files.begin(), files.end(),
 			  [](auto &a, auto &b) { return a.second < b.second; });
-		if ((ret = alloc_blobs(res, files.size())))
-			return abort_init(res, ret);
-		for (const auto &[full, rel] : files)
-			if ((ret = add_file_blob(res, full, rel)))
-				return abort_init(res, ret);
-	} else if (S_ISREG(st.st_mode)) {
-		res->path_type = VACCEL_PATH_LOCAL_FILE;
-		if ((ret = alloc_blobs(res, 1)) ||
-		    (ret = add_file_blob(res, path, "")))
-			return abort_init(res, ret);
 	} else {
-		return abort_init(res, fail(VACCEL_EINVAL,
-					    "vaccel_resource_init: %s is not a "
-					    "file or directory",
-					    path));
+		for (size_t i = 0; i < res->nr_paths; ++i)
+			files.emplace_back(res->paths[i], "");
 	}
-	return publish(res);
+	int ret = alloc_blobs(res, files.size());
+	for (size_t i = 0; !ret && i < files.size(); ++i)
+		ret = add_file_blob(res, files[i].first, files[i].second);
+	if (ret) {
+		for (size_t i = 0; i < res->nr_blobs; ++i)
+			vaccel_blob_delete(res->blobs[i]);
+		free(res->blobs);
+		res->blobs = nullptr;
+		res->nr_blobs = 0;
+	}
+	return ret;
 }
 
+} // namespace
+
+extern "C" {
+
+int vaccel_resource_init(struct vaccel_resource *res, const char *path,
+			 vaccel_resource_type_t type)
+{
+	return vaccel_resource_init_multi(res, &path, 1, type);
+}
+
+// As upstream 0.8, a resource made from paths records only the paths (and
+// whether they name files or one directory); its blobs are made when it is
+// first registered with a session (load_path_blobs()).
 int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths,
 			       size_t nr_paths, vaccel_resource_type_t type)
 {
@@ -317,28 +364,43 @@ int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths,
 	if (!res || !paths || !nr_paths || !valid_type(type))
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_init_multi: invalid argument");
+	res->paths = nullptr;
+	res->nr_paths = 0;
 	ensure_bootstrapped();
 	std::vector<std::string> v;
+	bool dir = false;
 	for (size_t i = 0; i < nr_paths; ++i) {
-		if (!paths[i])
+		if (!paths[i] || !*paths[i])
 			return fail(VACCEL_EINVAL,
-				    "vaccel_resource_init_multi: path %zu is NULL",
+				    "vaccel_resource_init_multi: path %zu is empty",
 				    i);
-		struct stat st;
-		if (stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode))
-			return fail(VACCEL_ENOENT,
-				    "vaccel_resource_init_multi: %s: no such file",
+		if (is_remote_path(paths[i]))
+			return fail(VACCEL_ENOTSUP,
+				    "vaccel_resource_init: remote paths (%s) are "
+				    "not supported: no network access",
 				    paths[i]);
+		struct stat st;
+		if (stat(paths[i], &st) != 0)
+			return fail(VACCEL_EINVAL,
+				    "vaccel_resource_init: %s: no such file",
+				    paths[i]);
+		if (S_ISDIR(st.st_mode)) {
+			if (nr_paths > 1)
+				return fail(VACCEL_ENOTSUP,
+					    "vaccel_resource_init_multi: "
+					    "directories cannot be combined");
+			dir = true;
+		} else if (!S_ISREG(st.st_mode)) {
+			return fail(VACCEL_EINVAL,
+				    "vaccel_resource_init: %s is not a file or "
+				    "directory",
+				    paths[i]);
+		}
 		v.emplace_back(paths[i]);
 	}
 	begin_init(res, type);
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	int ret = set_paths(res, v);
-	if (!ret)
-		ret = alloc_blobs(res, v.size());
-	for (size_t i = 0; !ret && i < v.size(); ++i)
-		ret = add_file_blob(res, v[i], "");
-	if (ret)
+	res->path_type = dir ? VACCEL_PATH_LOCAL_DIR : VACCEL_PATH_LOCAL_FILE;
+	if (int ret = set_paths(res, v))
 		return abort_init(res, ret);
 	return publish(res);
 }
@@ -370,9 +432,11 @@ int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf,
 						    " cannot create rundir"));
 	}
 	vaccel_blob *b = nullptr;
+	// As upstream: a memory-only resource borrows the caller's buffer; an
+	// unnamed one gets a random file name.
 	ret = vaccel_blob_from_buf(&b, static_cast<const uint8_t *>(buf),
-				   nr_bytes, true, name,
-				   mem_only ? nullptr : dir.c_str(), false);
+				   nr_bytes, false, name,
+				   mem_only ? nullptr : dir.c_str(), !filename);
 	if (ret)
 		return abort_init(res, ret);
 	res->blobs[res->nr_blobs++] = b;
@@ -389,37 +453,43 @@ int vaccel_resource_init_from_blobs(struct vaccel_resource *res,
 	if (!res || !blobs || !nr_blobs || !valid_type(type))
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_init_from_blobs: invalid argument");
-	for (size_t i = 0; i < nr_blobs; ++i)
-		if (!blobs[i] || !blobs[i]->name ||
-		    (!blobs[i]->data && !blobs[i]->path))
+	bool need_rundir = false;
+	for (size_t i = 0; i < nr_blobs; ++i) {
+		if (!vaccel_blob_valid(blobs[i])) {
+			res->blobs = nullptr;
+			res->nr_blobs = 0;
 			return fail(VACCEL_EINVAL,
 				    "vaccel_resource_init_from_blobs: blob %zu "
-				    "is empty",
+				    "is not valid",
 				    i);
+		}
+		need_rundir |= blobs[i]->type != VACCEL_BLOB_BUFFER;
+	}
 	ensure_bootstrapped();
 	begin_init(res, type);
 	int ret = alloc_blobs(res, nr_blobs);
+	// As upstream: FILE blobs are referenced by path, BUFFER blobs stay in
+	// memory (borrowed unless the source owns its data), MAPPED blobs are
+	// persisted again in the resource's own run directory.
+	std::string dir;
+	if (!ret && need_rundir) {
+		dir = ensure_rundir(res);
+		if (dir.empty())
+			ret = VACCEL_EIO;
+	}
 	for (size_t i = 0; !ret && i < nr_blobs; ++i) {
 		const vaccel_blob *src = blobs[i];
 		vaccel_blob *b = nullptr;
-		if (src->data)
-			ret = vaccel_blob_from_buf(&b, src->data, src->size,
-						   true, src->name, nullptr,
-						   false);
-		else
+		if (src->type == VACCEL_BLOB_FILE)
 			ret = vaccel_blob_new(&b, src->path);
-		if (!ret && !src->data) {
-			char *n = strdup(src->name);
-			if (!n)
-				ret = VACCEL_ENOMEM;
-			else {
-				free(b->name);
-				b->name = n;
-			}
-		}
-		if (b && ret)
-			vaccel_blob_delete(b);
-		else if (b)
+		else
+			ret = vaccel_blob_from_buf(
+				&b, src->data, src->size, src->data_owned,
+				src->name,
+				src->type == VACCEL_BLOB_BUFFER ? nullptr
+								 : dir.c_str(),
+				false);
+		if (!ret)
 			res->blobs[res->nr_blobs++] = b;
 	}
 	if (ret)
@@ -436,6 +506,21 @@ int vaccel_resource_release(struct vaccel_resource *res)
 	begin_call();
 	if (!res)
 		return fail(VACCEL_EINVAL, "vaccel_resource_release: NULL");
+	// As upstream: a resource still registered is first unregistered from
+	// each of its sessions.
+	if (ResourcePtr r = find_resource(res)) {
+		std::vector<vaccel_id_t> ids;
+		{
+			std::lock_guard<std::mutex> rl(r->mu);
+			ids.assign(r->sessions.begin(), r->sessions.end());
+		}
+		for (vaccel_id_t id : ids) {
+			vaccel_session *sess = nullptr;
+			if (vaccel_session_get_by_id(&sess, id) == VACCEL_OK)
+				if (int ret = vaccel_resource_unregister(res, sess))
+					return ret;
+		}
+	}
 	Resources &rs = resources();
 	{
 		std::unique_lock<std::shared_mutex> l(rs.mu);
@@ -454,11 +539,15 @@ int vaccel_resource_release(struct vaccel_resource *res)
 				    static_cast<long long>(res->id),
 				    r->sessions.size());
 		rs.live.erase(it);
+		res->entry.prev->next = res->entry.next;
+		res->entry.next->prev = res->entry.prev;
 	}
+	pthread_mutex_destroy(&res->sessions_lock);
 	free_contents(res);
-	*res = vaccel_resource{};
+	reset_resource(res);
 	return VACCEL_OK;
 }
+
 
 int vaccel_resource_new(struct vaccel_resource **res, const char *path,
 			vaccel_resource_type_t type)
@@ -551,12 +640,16 @@ int vaccel_resource_register(struct vaccel_resource *res,
 		return fail(VACCEL_EINVAL,
 			    "vaccel_resource_register: resource is not "
 			    "initialized");
-	if (registered(s, r))
-		return fail(VACCEL_EEXIST,
-			    "vaccel_resource_register: resource %lld already "
+	if (registered(s, r)) { // as upstream: nothing to do
+		vaccel_warn("vaccel_resource_register: resource %lld already "
 			    "registered with session %lld",
 			    static_cast<long long>(r->id),
 			    static_cast<long long>(s->id));
+		return VACCEL_OK;
+	}
+	if (int ret = load_path_blobs(res))
+		return fail(ret, "vaccel_resource_register: cannot read %s",
+			    res->paths[0]);
 	std::vector<PluginPtr> targets = hook_targets(*s);
 	// A transport sends resources by content: load every blob first.
 	if (s->transport)
@@ -588,6 +681,7 @@ int vaccel_resource_register(struct vaccel_resource *res,
 				    "vaccel_resource_register: concurrent "
 				    "registration");
 		}
+		link_public(*s, res);
 	}
 	std::lock_guard<std::mutex> l(r->mu);
 	r->sessions.insert(s->id);
@@ -609,11 +703,12 @@ int vaccel_resource_unregister(struct vaccel_resource *res,
 	{
 		std::lock_guard<std::mutex> l(s->mu);
 		if (!s->resources.erase(r->id))
-			return fail(VACCEL_ENOENT,
+			return fail(VACCEL_EINVAL,
 				    "vaccel_resource_unregister: resource %lld "
 				    "is not registered with session %lld",
 				    static_cast<long long>(r->id),
 				    static_cast<long long>(s->id));
+		unlink_public(*s, r->id, res->type);
 	}
 	unregister_hooks(res, sess, hook_targets(*s));
 	std::lock_guard<std::mutex> l(r->mu);
@@ -638,6 +733,11 @@ int vaccel_resource_sync(struct vaccel_resource *res,
 			    "registered with session %lld",
 			    static_cast<long long>(r->id),
 			    static_cast<long long>(s->id));
+	// As upstream: only in-memory (BUFFER) content can be synchronized.
+	if (!res->nr_blobs || res->blobs[0]->type != VACCEL_BLOB_BUFFER)
+		return fail(VACCEL_EINVAL,
+			    "vaccel_resource_sync: only buffer resources can be "
+			    "synchronized");
 	for (const auto &p : hook_targets(*s))
 		if (auto fn = p->desc->info->resource_sync)
 			if (int ret = fn(res, sess))
@@ -652,7 +752,7 @@ long int vaccel_resource_refcount(const struct vaccel_resource *res)
 {
 	if (!res)
 		return -VACCEL_EINVAL;
-	return static_cast<long>(__atomic_load_n(&res->refcount, __ATOMIC_ACQUIRE));
+	return static_cast<long>(res->refcount.load(std::memory_order_acquire));
 }
 
 int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
@@ -760,12 +860,12 @@ int vaccel_session_resources_by_type(struct vaccel_session *sess,
 				     size_t *nr_found,
 				     vaccel_resource_type_t type)
 {
+	if (!sess || !out || !nr_found || !valid_type(type))
+		return fail(VACCEL_EINVAL,
+			    "vaccel_session_resources_by_type: invalid argument");
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_resources_by_type", sess, s))
 		return ret;
-	if (!out || !nr_found || !valid_type(type))
-		return fail(VACCEL_EINVAL,
-			    "vaccel_session_resources_by_type: invalid argument");
 	std::set<vaccel_id_t> ids;
 	{
 		std::lock_guard<std::mutex> l(s->mu);
@@ -797,7 +897,7 @@ int vaccel_session_resource_by_type(struct vaccel_session *sess,
 				    struct vaccel_resource **res,
 				    vaccel_resource_type_t type)
 {
-	if (!res)
+	if (!sess || !res || !valid_type(type))
 		return VACCEL_EINVAL;
 	vaccel_resource **all = nullptr;
 	size_t n = 0;
@@ -812,11 +912,12 @@ int vaccel_session_resource_by_type(struct vaccel_session *sess,
 int vaccel_session_resource_by_id(struct vaccel_session *sess,
 				  struct vaccel_resource **res, vaccel_id_t id)
 {
+	if (!sess || !res || id <= 0)
+		return fail(VACCEL_EINVAL,
+			    "vaccel_session_resource_by_id: invalid argument");
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_resource_by_id", sess, s))
 		return ret;
-	if (!res)
-		return fail(VACCEL_EINVAL, "vaccel_session_resource_by_id: NULL");
 	{
 		std::lock_guard<std::mutex> l(s->mu);
 		if (!s->resources.count(id))
@@ -830,3 +931,18 @@ int vaccel_session_resource_by_id(struct vaccel_session *sess,
 }
 
 } // extern "C"
+
+namespace vaccel_rt {
+void release_all_resources()
+{
+	std::vector<vaccel_resource *> all;
+	{
+		Resources &rs = resources();
+		std::shared_lock<std::shared_mutex> l(rs.mu);
+		for (const auto &[id, r] : rs.live)
+			all.push_back(r->pub);
+	}
+	for (vaccel_resource *r : all)
+		vaccel_resource_release(r);
+}
+} // namespace vaccel_rt

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 namespace vaccel_rt {
 
@@ -67,6 +68,19 @@ int check_session(const char *api, vaccel_session *sess, SessionPtr &out)
 	return VACCEL_OK;
 }
 
+void release_all_sessions()
+{
+	std::vector<vaccel_session *> all;
+	{
+		Sessions &ss = sessions();
+		std::shared_lock<std::shared_mutex> l(ss.mu);
+		for (const auto &[id, s] : ss.live)
+			all.push_back(s->pub);
+	}
+	for (vaccel_session *s : all)
+		vaccel_session_release(s);
+}
+
 // Defined in resource.cpp: drops every registration of session `s`.
 void session_forget_resources(SessionState &s);
 
@@ -75,6 +89,34 @@ void session_forget_resources(SessionState &s);
 using namespace vaccel_rt;
 
 namespace {
+
+// The fields of upstream's layout that the runtime owns: the session's
+// run directory (created below the runtime's), the list heads (empty: our
+// registry is elsewhere) and the lock.
+void init_public_fields(vaccel_session *sess)
+{
+	sess->rundir[0] = '\0';
+	std::string dir = make_subdir("session." + std::to_string(sess->id));
+	if (!dir.empty() && dir.size() < sizeof(sess->rundir))
+		memcpy(sess->rundir, dir.c_str(), dir.size() + 1);
+	sess->entry.next = sess->entry.prev = &sess->entry;
+	for (size_t i = 0; i < VACCEL_RESOURCE_MAX; i++) {
+		sess->resources[i].next = sess->resources[i].prev =
+			&sess->resources[i];
+		sess->resource_counts[i] = 0;
+	}
+	pthread_mutex_init(&sess->resources_lock, nullptr);
+}
+
+void drop_public_fields(vaccel_session *sess)
+{
+	if (sess->rundir[0]) {
+		std::error_code ec;
+		std::filesystem::remove_all(sess->rundir, ec);
+		sess->rundir[0] = '\0';
+	}
+	pthread_mutex_destroy(&sess->resources_lock);
+}
 
 // Runs session_release hooks in reverse order.
 void release_hooks(vaccel_session *sess, const std::vector<PluginPtr> &ps)
@@ -97,10 +139,18 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 	begin_call();
 	if (!sess)
 		return fail(VACCEL_EINVAL, "vaccel_session_init: NULL session");
-	ensure_bootstrapped();
-	if (!vaccel_is_initialized())
-		return fail(VACCEL_EBACKEND,
+	if (ensure_bootstrapped() != VACCEL_OK)
+		return fail(VACCEL_ESESS,
 			    "vaccel_session_init: runtime not initialized");
+	// As upstream, a session is bound to one plugin when it is created;
+	// without any plugin there is nothing to bind it to.
+	PluginPtr bound = select_session_plugin(flags);
+	if (!bound)
+		return fail(VACCEL_ENOTSUP,
+			    "vaccel_session_init: no %splugin loaded",
+			    (flags & VACCEL_PLUGIN_REMOTE)
+				    ? "transport (is_virtio) "
+				    : "");
 
 	auto st = std::make_shared<SessionState>();
 	PluginPtr transport;
@@ -118,9 +168,9 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 	sess->remote_id = 0;
 	sess->hint = flags;
 	sess->is_virtio = transport != nullptr;
-	sess->plugin = transport ? transport->desc : nullptr;
+	sess->plugin = transport ? transport->desc : bound->desc;
 	sess->priv = nullptr;
-	sess->internal = st.get();
+	init_public_fields(sess);
 	st->id = sess->id;
 	st->pub = sess;
 	st->transport = transport;
@@ -136,8 +186,8 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 			if (int ret = fn(sess, flags)) {
 				release_hooks(sess, done);
 				vaccel_id_t id = sess->id;
+				drop_public_fields(sess);
 				sess->id = 0;
-				sess->internal = nullptr;
 				return fail(ret,
 					    "vaccel_session_init: plugin %s "
 					    "refused session %lld (%d)",
@@ -164,6 +214,15 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 	SessionPtr s;
 	if (int ret = check_session("vaccel_session_update", sess, s))
 		return ret;
+	// As upstream: flags cannot change under registered resources.
+	{
+		std::lock_guard<std::mutex> l(s->mu);
+		if (!s->resources.empty())
+			return fail(VACCEL_ENOTSUP,
+				    "vaccel_session_update: session %lld has "
+				    "registered resources",
+				    static_cast<long long>(sess->id));
+	}
 	// A session cannot switch between local and remote.
 	if (static_cast<bool>(flags & VACCEL_PLUGIN_REMOTE) !=
 		    static_cast<bool>(s->transport) &&
@@ -180,6 +239,11 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 					    "failed (%d)",
 					    p->name, ret);
 	sess->hint = flags;
+	// As upstream: a local session is re-bound to the plugin the new
+	// flags select.
+	if (!s->transport)
+		if (PluginPtr p = select_session_plugin(flags))
+			sess->plugin = p->desc;
 	return VACCEL_OK;
 }
 
@@ -202,8 +266,8 @@ int vaccel_session_release(struct vaccel_session *sess)
 	session_forget_resources(*s);
 	release_hooks(sess, hook_targets(*s));
 	vaccel_debug("Released session %lld", static_cast<long long>(s->id));
+	drop_public_fields(sess);
 	sess->id = 0;
-	sess->internal = nullptr;
 	sess->plugin = nullptr;
 	return VACCEL_OK;
 }

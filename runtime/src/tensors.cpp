@@ -11,7 +11,8 @@ namespace {
 template <typename T, typename Dim>
 int tensor_init(T *t, long long nr_dims, const Dim *dims, decltype(T::data_type) type)
 {
-	if (!t || nr_dims < 0 || (nr_dims && !dims))
+	// As upstream 0.8: a tensor has at least one dimension.
+	if (!t || nr_dims < 1 || !dims)
 		return VACCEL_EINVAL;
 	t->data = nullptr;
 	t->size = 0;
@@ -210,7 +211,7 @@ int vaccel_tf_node_release(struct vaccel_tf_node *node)
 		return VACCEL_EINVAL;
 	free(node->name);
 	node->name = nullptr;
-	node->id = 0;
+	node->id = -1; // as upstream
 	return VACCEL_OK;
 }
 int vaccel_tf_node_new(struct vaccel_tf_node **node, const char *name, int id)

@@ -45,11 +45,11 @@ TEST_F(Ops, ExecPrefersFlagsThenOrder)
 	vaccel_arg read[1] = {{&in, sizeof(in), VACCEL_ARG_RAW, 0, false}};
 	vaccel_arg write[1] = {{&out, sizeof(out), VACCEL_ARG_RAW, 0, false}};
 	{
-		// noop comes first in VACCEL_PLUGINS: dummy rule doubles the int
+		// noop comes first in VACCEL_PLUGINS: its dummy output = input
 		Session s;
 		ASSERT_EQ(vaccel_exec(&s, "/nonexistent.so", "f", read, 1, write, 1),
 			  VACCEL_OK);
-		EXPECT_EQ(out, 20);
+		EXPECT_EQ(out, 10);
 		EXPECT_STREQ(vaccel_last_op_plugin(), "noop");
 	}
 	Session s(VACCEL_PLUGIN_GENERIC); // prefer the exec plugin
@@ -237,15 +237,15 @@ TEST_F(Ops, ImageOpsWithNoop)
 	unsigned char img[10] = {}, t[64], n[64];
 	ASSERT_EQ(vaccel_image_classification(&s, img, t, n, 10, sizeof(t), sizeof(n)),
 		  VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(t), "noop:classify:10");
+	EXPECT_STREQ(reinterpret_cast<char *>(t), "This is a dummy classification tag!");
 	ASSERT_EQ(vaccel_image_detection(&s, img, n, 10, sizeof(n)), VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(n), "noop:detect:10");
+	EXPECT_STREQ(reinterpret_cast<char *>(n), "This is a dummy imgname!");
 	ASSERT_EQ(vaccel_image_segmentation(&s, img, n, 10, sizeof(n)), VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(n), "noop:segment:10");
+	EXPECT_STREQ(reinterpret_cast<char *>(n), "This is a dummy imgname!");
 	ASSERT_EQ(vaccel_image_pose(&s, img, n, 10, 5), VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(n), "noop"); // truncated to fit
+	EXPECT_STREQ(reinterpret_cast<char *>(n), "This"); // truncated to fit
 	ASSERT_EQ(vaccel_image_depth(&s, img, n, 10, sizeof(n)), VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(n), "noop:depth:10");
+	EXPECT_STREQ(reinterpret_cast<char *>(n), "This is a dummy imgname!");
 	EXPECT_EQ(vaccel_image_detection(&s, nullptr, n, 10, sizeof(n)), VACCEL_EINVAL);
 	EXPECT_EQ(vaccel_image_detection(&s, img, nullptr, 10, sizeof(n)), VACCEL_EINVAL);
 }
@@ -261,27 +261,31 @@ TEST_F(Ops, GenopForms)
 	// BLAS_SGEMM through genop with the cpu plugin preferred
 	Session cpu(VACCEL_PLUGIN_CPU);
 	uint8_t op = VACCEL_OP_BLAS_SGEMM;
-	int64_t m = 2, n = 2, k = 3;
+	// upstream 0.8's layout: op, m, n, k, alpha, A, lda, B, ldb, beta, ldc
+	int64_t m = 2, n = 2, k = 3, lda = 3, ldb = 2, ldc = 2;
 	float alpha = 1, beta = 0;
 	float A[6] = {1, 2, 3, 4, 5, 6}, B[6] = {1, 0, 0, 1, 1, 1}, C[4] = {};
-	vaccel_arg rd[8] = {{&op, 1, VACCEL_ARG_UINT8, 0, false},
-			    {&m, 8, VACCEL_ARG_INT64, 0, false},
-			    {&n, 8, VACCEL_ARG_INT64, 0, false},
-			    {&k, 8, VACCEL_ARG_INT64, 0, false},
-			    {&alpha, 4, VACCEL_ARG_FLOAT32, 0, false},
-			    {A, sizeof(A), VACCEL_ARG_FLOAT32_ARRAY, 0, false},
-			    {B, sizeof(B), VACCEL_ARG_FLOAT32_ARRAY, 0, false},
-			    {&beta, 4, VACCEL_ARG_FLOAT32, 0, false}};
+	vaccel_arg rd[11] = {{&op, 1, VACCEL_ARG_UINT8, 0, false},
+			     {&m, 8, VACCEL_ARG_INT64, 0, false},
+			     {&n, 8, VACCEL_ARG_INT64, 0, false},
+			     {&k, 8, VACCEL_ARG_INT64, 0, false},
+			     {&alpha, 4, VACCEL_ARG_FLOAT32, 0, false},
+			     {A, sizeof(A), VACCEL_ARG_FLOAT32_ARRAY, 0, false},
+			     {&lda, 8, VACCEL_ARG_INT64, 0, false},
+			     {B, sizeof(B), VACCEL_ARG_FLOAT32_ARRAY, 0, false},
+			     {&ldb, 8, VACCEL_ARG_INT64, 0, false},
+			     {&beta, 4, VACCEL_ARG_FLOAT32, 0, false},
+			     {&ldc, 8, VACCEL_ARG_INT64, 0, false}};
 	vaccel_arg wr[1] = {{C, sizeof(C), VACCEL_ARG_FLOAT32_ARRAY, 0, false}};
-	ASSERT_EQ(vaccel_genop(&cpu, rd, 8, wr, 1), VACCEL_OK);
+	ASSERT_EQ(vaccel_genop(&cpu, rd, 11, wr, 1), VACCEL_OK);
 	EXPECT_STREQ(vaccel_last_op_plugin(), "cpu");
 	const float want[4] = {4, 5, 10, 11};
 	for (int i = 0; i < 4; ++i)
 		EXPECT_FLOAT_EQ(C[i], want[i]);
 	// undersized output is rejected before any plugin runs
 	wr[0].size = 3 * sizeof(float);
-	EXPECT_EQ(vaccel_genop(&cpu, rd, 8, wr, 1), VACCEL_EINVAL);
-	EXPECT_EQ(vaccel_genop(&cpu, rd, 7, wr, 1), VACCEL_EINVAL);
+	EXPECT_EQ(vaccel_genop(&cpu, rd, 11, wr, 1), VACCEL_EINVAL);
+	EXPECT_EQ(vaccel_genop(&cpu, rd, 10, wr, 1), VACCEL_EINVAL);
 
 	// MINMAX
 	op = VACCEL_OP_MINMAX;
@@ -345,17 +349,20 @@ TEST_F(Ops, GenopForms)
 			    {&ein, 4, VACCEL_ARG_RAW, 0, false}};
 	vaccel_arg ew[1] = {{&eout, 4, VACCEL_ARG_RAW, 0, false}};
 	ASSERT_EQ(vaccel_genop(&s, er, 4, ew, 1), VACCEL_OK);
-	EXPECT_EQ(eout, 6);
+	EXPECT_EQ(eout, 3);
 
 	// IMAGE_CLASSIFY through genop
 	op = VACCEL_OP_IMAGE_CLASSIFY;
-	unsigned char img[3] = {1, 2, 3}, t[32], nm[32];
+	unsigned char img[3] = {1, 2, 3}, t[64], nm[32];
 	vaccel_arg ir[2] = {{&op, 1, VACCEL_ARG_UINT8, 0, false},
 			    {img, 3, VACCEL_ARG_BUFFER, 0, false}};
-	vaccel_arg iw[2] = {{t, 32, VACCEL_ARG_BUFFER, 0, false},
-			    {nm, 32, VACCEL_ARG_BUFFER, 0, false}};
+	// upstream 0.8's layout: write = out_imgname, out_text
+	vaccel_arg iw[2] = {{nm, 32, VACCEL_ARG_BUFFER, 0, false},
+			    {t, 64, VACCEL_ARG_BUFFER, 0, false}};
 	ASSERT_EQ(vaccel_genop(&s, ir, 2, iw, 2), VACCEL_OK);
-	EXPECT_STREQ(reinterpret_cast<char *>(t), "noop:classify:3");
+	EXPECT_STREQ(reinterpret_cast<char *>(t),
+		     "This is a dummy classification tag!");
+	EXPECT_STREQ(reinterpret_cast<char *>(nm), "This is a dummy imgname!");
 
 	// errors
 	uint8_t badop = 200;
@@ -374,11 +381,11 @@ TEST_F(Ops, NoopDummyOutputs)
 	double in[2] = {1, 2}, out[2], mn, mx;
 	ASSERT_EQ(vaccel_minmax(&s, in, 2, -4, 4, out, &mn, &mx), VACCEL_OK);
 	EXPECT_EQ(out[1], 2.0);
-	EXPECT_EQ(mn, -4.0);
-	EXPECT_EQ(mx, 4.0);
+	EXPECT_EQ(mn, -1.0); // upstream noop's fixed dummies
+	EXPECT_EQ(mx, 10000.0);
 	float a[4] = {1, 1, 1, 1}, c[4] = {5, 5, 5, 5};
 	ASSERT_EQ(vaccel_fpga_vadd(&s, a, a, c, 4, 4), VACCEL_OK);
-	EXPECT_EQ(c[0], 0.0f);
+	EXPECT_EQ(c[0], 2.0f);
 	EXPECT_STREQ(vaccel_last_op_plugin(), "noop");
 	EXPECT_EQ(vaccel_opencv(&s, nullptr, 0, nullptr, 0), VACCEL_OK);
 	EXPECT_EQ(vaccel_opencv_unpack(&s, nullptr, -1, nullptr, 0), VACCEL_EINVAL);

@@ -71,7 +71,7 @@ TEST_F(Runtime, ModelOpsThroughNoop)
 	EXPECT_EQ(vaccel_torch_model_load(&s, &m), VACCEL_EPERM);
 	ASSERT_EQ(vaccel_resource_register(&m, &s), VACCEL_OK);
 	ASSERT_EQ(vaccel_tf_session_load(&s, &m, &st), VACCEL_OK);
-	EXPECT_STREQ(st.message, "handled by noop plugin");
+	EXPECT_STREQ(st.message, "Operation handled by noop plugin");
 	vaccel_tf_status_release(&st);
 
 	int64_t dims[1] = {2};

@@ -4,6 +4,7 @@
 #ifndef VACCEL_BLOB_H
 #define VACCEL_BLOB_H
 
+#include "utils/enum.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,16 +13,16 @@
 extern "C" {
 #endif
 
-typedef enum {
-	VACCEL_BLOB_NONE = 0,
-	VACCEL_BLOB_FILE = 1,   /* backed by `path`; `data` filled on demand */
-	VACCEL_BLOB_BUF = 2,    /* bytes in `data` only (no file) */
-	VACCEL_BLOB_MAPPED = 3, /* bytes in `data`, also persisted at `path` */
-	VACCEL_BLOB_MAX
-} vaccel_blob_type_t;
-
-const char *vaccel_blob_type_to_str(vaccel_blob_type_t type);
-const char *vaccel_blob_type_to_base_str(vaccel_blob_type_t type);
+/* FILE: backed by `path`, `data` read on demand; BUFFER: bytes in `data`
+ * only (no file); MAPPED: bytes in `data`, also persisted at `path`. */
+#define _ENUM_PREFIX VACCEL_BLOB
+#define VACCEL_BLOB_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(FILE, 0, _ENUM_PREFIX)      \
+	VACCEL_ENUM_ITEM(BUFFER, _ENUM_PREFIX)       \
+	VACCEL_ENUM_ITEM(MAPPED, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_blob_type, _ENUM_PREFIX,
+			       VACCEL_BLOB_TYPE_ENUM_LIST)
+#undef _ENUM_PREFIX
 
 struct vaccel_blob {
 	vaccel_blob_type_t type;
@@ -32,10 +33,10 @@ struct vaccel_blob {
 	char *path;
 	/* true if the runtime created the file at `path` and removes it */
 	bool path_owned;
-	/* true if `data` was allocated by the runtime */
-	bool data_owned;
 	/* content, or NULL for a FILE blob that has not been read yet */
 	uint8_t *data;
+	/* true if `data` was allocated by the runtime */
+	bool data_owned;
 	size_t size;
 };
 
@@ -60,6 +61,8 @@ int vaccel_blob_from_buf(struct vaccel_blob **blob, const uint8_t *buf,
 			 const char *dir, bool randomize);
 int vaccel_blob_delete(struct vaccel_blob *blob);
 bool vaccel_blob_initialized(struct vaccel_blob *blob);
+/* True if `blob` is initialized and consistent for its type. */
+bool vaccel_blob_valid(const struct vaccel_blob *blob);
 /* Load a FILE blob's content into `data` (no-op if already loaded). */
 int vaccel_blob_read(struct vaccel_blob *blob);
 /* Content of the blob, reading the file first if needed; NULL on error. */

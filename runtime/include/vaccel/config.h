@@ -22,9 +22,6 @@ struct vaccel_config {
 	bool profiling_enabled;
 	/* VACCEL_VERSION_IGNORE: skip plugin version checks */
 	bool version_ignore;
-	/* Extension: ':'-separated list of library paths the exec plugin may
-	 * dlopen (VACCEL_EXEC_ALLOWLIST); NULL or "" = not restricted */
-	char *exec_allowlist;
 };
 
 int vaccel_config_init(struct vaccel_config *config, const char *plugins,
@@ -42,9 +39,14 @@ int vaccel_config_from(struct vaccel_config **config,
 		       const struct vaccel_config *config_src);
 int vaccel_config_delete(struct vaccel_config *config);
 void vaccel_config_print_debug(const struct vaccel_config *config);
-/* Extension: set (copy) the exec allow-list; NULL clears it. */
+/* Extension: the ':'-separated list of library paths the exec plugin may
+ * dlopen (VACCEL_EXEC_ALLOWLIST); NULL or "" = not restricted. Kept beside
+ * the struct (which has upstream 0.8's layout) by the runtime: set (copies;
+ * NULL clears) and get (valid until the next set or the release of
+ * `config`). _init_from copies it, _release drops it. */
 int vaccel_config_set_exec_allowlist(struct vaccel_config *config,
 				     const char *allowlist);
+const char *vaccel_config_exec_allowlist(const struct vaccel_config *config);
 
 #ifdef __cplusplus
 }

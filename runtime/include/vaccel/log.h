@@ -4,24 +4,27 @@
 #ifndef VACCEL_LOG_H
 #define VACCEL_LOG_H
 
+#include "utils/enum.h"
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum {
-	VACCEL_LOG_ERROR = 1,
-	VACCEL_LOG_WARN = 2,
-	VACCEL_LOG_INFO = 3,
-	VACCEL_LOG_DEBUG = 4,
-	VACCEL_LOG_MAX
-} vaccel_log_level_t;
+#define _ENUM_PREFIX VACCEL_LOG
+#define VACCEL_LOG_LEVEL_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(ERROR, 1, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(WARN, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(INFO, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(DEBUG, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_log_level, _ENUM_PREFIX, VACCEL_LOG_LEVEL_ENUM_LIST)
+#undef _ENUM_PREFIX
 
-const char *vaccel_log_level_to_str(vaccel_log_level_t level);
-const char *vaccel_log_level_to_base_str(vaccel_log_level_t level);
 
 /* printf-style message at `level`; thread-safe, one line per call. */
-void vaccel_log(vaccel_log_level_t level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* (No format attribute in public headers: binding generators such as
+ * vaccel-python's CFFI parse them and accept only upstream's attributes.) */
+void vaccel_log(vaccel_log_level_t level, const char *fmt, ...);
 /* Change the level at run time. */
 int vaccel_log_set_level(vaccel_log_level_t level);
 vaccel_log_level_t vaccel_log_get_level(void);
@@ -29,12 +32,20 @@ vaccel_log_level_t vaccel_log_get_level(void);
 int vaccel_log_init(void);
 int vaccel_log_shutdown(void);
 
-#define vaccel_error(...) vaccel_log(VACCEL_LOG_ERROR, __VA_ARGS__)
-#define vaccel_warn(...) vaccel_log(VACCEL_LOG_WARN, __VA_ARGS__)
-#define vaccel_info(...) vaccel_log(VACCEL_LOG_INFO, __VA_ARGS__)
-#define vaccel_debug(...) vaccel_log(VACCEL_LOG_DEBUG, __VA_ARGS__)
-#define vaccel_trace(...) vaccel_log(VACCEL_LOG_DEBUG, __VA_ARGS__)
-#define vaccel_fatal(...) vaccel_log(VACCEL_LOG_ERROR, __VA_ARGS__)
+/* The logging macros go through slog_print(), the entry point upstream
+ * vAccel 0.8's headers use (its logging library, slog 1.8): both runtimes
+ * export it, so a plugin or application built against these headers runs on
+ * either. Flags are slog's: INFO 4, WARN 8, DEBUG 16, TRACE 32, ERROR 64,
+ * FATAL 128. (With slog.h included, its own declaration is used.) */
+#ifndef __SLOG_H__
+void slog_print(int flag, uint8_t newline, const char *fmt, ...);
+#endif
+#define vaccel_error(...) slog_print(64, 1, __VA_ARGS__)
+#define vaccel_warn(...) slog_print(8, 1, __VA_ARGS__)
+#define vaccel_info(...) slog_print(4, 1, __VA_ARGS__)
+#define vaccel_debug(...) slog_print(16, 1, __VA_ARGS__)
+#define vaccel_trace(...) slog_print(32, 1, __VA_ARGS__)
+#define vaccel_fatal(...) slog_print(128, 1, __VA_ARGS__)
 
 #ifdef __cplusplus
 }

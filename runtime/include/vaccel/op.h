@@ -6,39 +6,42 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utils/enum.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Numbering follows upstream vAccel 0.8 (HEAD). It is the numbering of the
  * C API only; the virtio wire protocol carries its own stable op codes. */
-typedef enum {
-	VACCEL_OP_NOOP = 0,
-	VACCEL_OP_EXEC = 1,
-	VACCEL_OP_EXEC_WITH_RESOURCE = 2,
-	VACCEL_OP_IMAGE_CLASSIFY = 3,
-	VACCEL_OP_IMAGE_DETECT = 4,
-	VACCEL_OP_IMAGE_SEGMENT = 5,
-	VACCEL_OP_IMAGE_POSE = 6,
-	VACCEL_OP_IMAGE_DEPTH = 7,
-	VACCEL_OP_TF_MODEL_LOAD = 8,
-	VACCEL_OP_TF_MODEL_UNLOAD = 9,
-	VACCEL_OP_TF_MODEL_RUN = 10,
-	VACCEL_OP_TFLITE_MODEL_LOAD = 11,
-	VACCEL_OP_TFLITE_MODEL_UNLOAD = 12,
-	VACCEL_OP_TFLITE_MODEL_RUN = 13,
-	VACCEL_OP_TORCH_MODEL_LOAD = 14,
-	VACCEL_OP_TORCH_MODEL_RUN = 15,
-	VACCEL_OP_TORCH_SGEMM = 16,
-	VACCEL_OP_BLAS_SGEMM = 17,
-	VACCEL_OP_FPGA_ARRAYCOPY = 18,
-	VACCEL_OP_FPGA_MMULT = 19,
-	VACCEL_OP_FPGA_PARALLEL = 20,
-	VACCEL_OP_FPGA_VECTORADD = 21,
-	VACCEL_OP_MINMAX = 22,
-	VACCEL_OP_OPENCV = 23,
-	VACCEL_OP_MAX
-} vaccel_op_type_t;
+#define _ENUM_PREFIX VACCEL_OP
+#define VACCEL_OP_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(NOOP, 0, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(EXEC, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(EXEC_WITH_RESOURCE, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(IMAGE_CLASSIFY, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(IMAGE_DETECT, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(IMAGE_SEGMENT, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(IMAGE_POSE, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(IMAGE_DEPTH, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TF_MODEL_LOAD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TF_MODEL_UNLOAD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TF_MODEL_RUN, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_LOAD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_UNLOAD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_RUN, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TORCH_MODEL_LOAD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TORCH_MODEL_RUN, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TORCH_SGEMM, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(BLAS_SGEMM, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(FPGA_ARRAYCOPY, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(FPGA_MMULT, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(FPGA_PARALLEL, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(FPGA_VECTORADD, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(MINMAX, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(OPENCV, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_op_type, _ENUM_PREFIX, VACCEL_OP_TYPE_ENUM_LIST)
+#undef _ENUM_PREFIX
 
 /* Older spellings kept for source compatibility. */
 #define VACCEL_NO_OP VACCEL_OP_NOOP
@@ -59,13 +62,22 @@ typedef enum {
 #define VACCEL_TORCH_SGEMM VACCEL_OP_TORCH_SGEMM
 #define VACCEL_FUNCTIONS_NR VACCEL_OP_MAX
 
-/* "VACCEL_OP_BLAS_SGEMM" for VACCEL_OP_BLAS_SGEMM; "VACCEL_OP_MAX" when out
- * of range. The returned string is static. */
-const char *vaccel_op_type_to_str(vaccel_op_type_t op_type);
-/* "BLAS_SGEMM" for VACCEL_OP_BLAS_SGEMM; "MAX" when out of range. */
-const char *vaccel_op_type_to_base_str(vaccel_op_type_t op_type);
+/* vaccel_op_type_to_str() -> "VACCEL_OP_BLAS_SGEMM", _to_base_str() ->
+ * "BLAS_SGEMM", vaccel_op_type_name() -> "blas_sgemm" (enum.h). */
 /* Upstream 0.7 name of vaccel_op_type_to_str(). */
-const char *vaccel_op_type_str(vaccel_op_type_t op_type);
+static inline const char *vaccel_op_type_str(vaccel_op_type_t op_type)
+{
+	return vaccel_op_type_to_str(op_type);
+}
+
+/* "blas_sgemm" for VACCEL_OP_BLAS_SGEMM, into `lower` (`size` bytes). */
+static inline char *vaccel_op_type_to_lower(vaccel_op_type_t op_type,
+					    char *lower, size_t size)
+{
+	vaccel_str_to_lower(vaccel_op_type_to_base_str(op_type), lower, size,
+			    NULL);
+	return lower;
+}
 
 struct vaccel_plugin;
 

@@ -49,6 +49,7 @@
 #define VACCEL_PLUGIN_H
 
 #include "arg.h"
+#include "list.h"
 #include "op.h"
 #include "ops/tf.h"
 #include "ops/tflite.h"
@@ -60,35 +61,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utils/enum.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Plugin type bitmask (values as upstream). Session flags use the same bits
  * to express a preference. */
-typedef enum {
-	VACCEL_PLUGIN_CPU = 0x0001,
-	VACCEL_PLUGIN_GPU = 0x0002,
-	VACCEL_PLUGIN_FPGA = 0x0004,
-	VACCEL_PLUGIN_SOFTWARE = 0x0008,
-	VACCEL_PLUGIN_TENSORFLOW = 0x0010,
-	VACCEL_PLUGIN_TORCH = 0x0020,
-	VACCEL_PLUGIN_JETSON = 0x0040,
-	VACCEL_PLUGIN_GENERIC = 0x0080,
-	VACCEL_PLUGIN_DEBUG = 0x0100,
-	VACCEL_PLUGIN_PROFILING = 0x0200,
-	VACCEL_PLUGIN_REMOTE = 0x4000,
-	VACCEL_PLUGIN_ALL = 0xffff,
-	VACCEL_PLUGIN_MAX
-} vaccel_plugin_type_t;
+#define _ENUM_PREFIX VACCEL_PLUGIN
+#define VACCEL_PLUGIN_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(CPU, 0x0001, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(GPU, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(FPGA, 0x0004, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(SOFTWARE, 0x0008, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TENSORFLOW, 0x0010, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(TORCH, 0x0020, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(JETSON, 0x0040, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(GENERIC, 0x0080, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(DEBUG, 0x0100, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(REMOTE, 0x4000, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(ALL, 0xffff, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_plugin_type, _ENUM_PREFIX, VACCEL_PLUGIN_TYPE_ENUM_LIST)
+#undef _ENUM_PREFIX
 
 /* "VACCEL_PLUGIN_GPU" / "GPU" for a single bit; "VACCEL_PLUGIN_MAX"/"MAX"
  * for anything else. */
-const char *vaccel_plugin_type_to_str(vaccel_plugin_type_t type);
-const char *vaccel_plugin_type_to_base_str(vaccel_plugin_type_t type);
-
-/* Opaque; accepted for upstream source compatibility, ignored. */
-struct vaccel_prof_backend;
 
 /*
  * Plugin descriptor. Fields are in declaration order so that C++20
@@ -135,17 +133,18 @@ struct vaccel_plugin_info {
 				   struct vaccel_session *sess);
 	int (*resource_sync)(struct vaccel_resource *res,
 			     struct vaccel_session *sess);
-
-	/* ignored (upstream profiling backend) */
-	const struct vaccel_prof_backend *prof_backend;
 };
 
-/* Object the runtime keeps per plugin. Plugins define it via
- * VACCEL_PLUGIN(); fields other than `info` belong to the runtime. */
+/* Object the runtime keeps per plugin, with upstream vAccel 0.8's layout
+ * (224 bytes on x86_64) so that plugins built for either runtime load into
+ * the other. Plugins define it via VACCEL_PLUGIN(); every field except
+ * `info` belongs to the runtime, which fills `dl_handle`, links `entry` and
+ * points ops[type] at the registered struct vaccel_op entries. */
 struct vaccel_plugin {
 	void *dl_handle;
+	struct vaccel_list_entry entry;
+	struct vaccel_op *ops[VACCEL_OP_MAX];
 	struct vaccel_plugin_info *info;
-	void *runtime_priv;
 };
 
 #ifdef __cplusplus
@@ -179,7 +178,8 @@ struct vaccel_plugin {
 	VACCEL_PLUGIN_EXTERN_C_BEGIN_                                       \
 	__attribute__((visibility("hidden")))                               \
 	struct vaccel_plugin vaccel_this_plugin = {                         \
-		NULL, &vaccel_this_plugin_info_, NULL                       \
+		NULL, LIST_ENTRY_INIT(vaccel_this_plugin.entry), { NULL },  \
+		&vaccel_this_plugin_info_                                   \
 	};                                                                  \
 	__attribute__((visibility("default")))                              \
 	struct vaccel_plugin *vaccel_plugin = &vaccel_this_plugin;          \
@@ -188,6 +188,9 @@ struct vaccel_plugin {
 /* Deprecated spelling. */
 #define VACCEL_MODULE(...) VACCEL_PLUGIN(__VA_ARGS__)
 
+/* The op table passed to vaccel_plugin_register_ops() must outlive the
+ * plugin (make it `static`): like upstream's, the runtime may keep pointers to
+ * its entries (struct vaccel_plugin.ops). */
 /* Register op implementations. Call from info->init() (ops registered later
  * are accepted too). Each op's `owner` must be the calling plugin's
  * descriptor (VACCEL_OP_INIT does this). Registering the same op type twice

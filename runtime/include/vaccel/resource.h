@@ -9,29 +9,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "list.h"
+#include "utils/enum.h"
+#include "utils/path.h"
+#include <pthread.h>
+
+#ifdef __cplusplus
+#include <atomic>
+#ifndef atomic_uint
+/* same size and alignment as C11 atomic_uint */
+typedef std::atomic<unsigned int> atomic_uint;
+#endif
+#else
+#include <stdatomic.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum {
-	VACCEL_RESOURCE_LIB = 0,
-	VACCEL_RESOURCE_DATA = 1,
-	VACCEL_RESOURCE_MODEL = 2,
-	VACCEL_RESOURCE_MAX
-} vaccel_resource_type_t;
+#define _ENUM_PREFIX VACCEL_RESOURCE
+#define VACCEL_RESOURCE_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM) \
+	VACCEL_ENUM_ITEM(LIB, 0, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(DATA, _ENUM_PREFIX) \
+	VACCEL_ENUM_ITEM(MODEL, _ENUM_PREFIX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_resource_type, _ENUM_PREFIX, VACCEL_RESOURCE_TYPE_ENUM_LIST)
+#undef _ENUM_PREFIX
 
-const char *vaccel_resource_type_to_str(vaccel_resource_type_t type);
-const char *vaccel_resource_type_to_base_str(vaccel_resource_type_t type);
 
-typedef enum {
-	VACCEL_PATH_LOCAL_FILE = 0,
-	VACCEL_PATH_LOCAL_DIR = 1,
-	VACCEL_PATH_REMOTE_FILE = 2,
-	VACCEL_PATH_MAX
-} vaccel_path_type_t;
-
-const char *vaccel_path_type_to_str(vaccel_path_type_t type);
-const char *vaccel_path_type_to_base_str(vaccel_path_type_t type);
 
 struct vaccel_resource {
 	/* id (> 0) while the resource is initialized, 0 otherwise */
@@ -49,13 +54,16 @@ struct vaccel_resource {
 	/* content of the resource: one blob per file */
 	struct vaccel_blob **blobs;
 	size_t nr_blobs;
+	/* runtime-owned links (kept for upstream 0.8's layout; the runtime
+	 * tracks registrations itself, applications must not touch these) */
+	struct vaccel_list_entry entry;
+	struct vaccel_list_entry sessions;
+	pthread_mutex_t sessions_lock;
 	/* number of sessions the resource is registered with; read it with
 	 * vaccel_resource_refcount() */
-	unsigned int refcount;
+	atomic_uint refcount;
 	/* free for the plugin serving the resource's sessions */
 	void *plugin_priv;
-	/* runtime-private */
-	void *internal;
 };
 
 /* Look up a live resource by id / first resource of a type / all of a type

@@ -4,7 +4,11 @@
 #define VACCEL_SESSION_H
 
 #include "id.h"
+#include "list.h"
 #include "resource.h"
+#include <limits.h>
+#include <linux/limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,11 +20,8 @@ extern "C" {
 struct vaccel_plugin;
 
 struct vaccel_session {
-	/* id (> 0) while initialized; `session_id` is the 0.7 spelling */
-	union {
-		vaccel_id_t id;
-		vaccel_id_t session_id;
-	};
+	/* id (> 0) while initialized */
+	vaccel_id_t id;
 	/* id of the peer session when served by a transport plugin */
 	vaccel_id_t remote_id;
 	/* flags given at init: a bitmask of vaccel_plugin_type_t values that
@@ -29,12 +30,19 @@ struct vaccel_session {
 	unsigned int hint;
 	/* true if the session is served by a transport (virtio) plugin */
 	bool is_virtio;
-	/* the transport plugin serving the session, NULL for local sessions */
+	/* the session's private run directory (see vaccel_rundir()) */
+	char rundir[PATH_MAX];
+	/* runtime-owned links and per-type lists of registered resources
+	 * (upstream 0.8 layout; applications must not modify them) */
+	struct vaccel_list_entry entry;
+	struct vaccel_list_entry resources[VACCEL_RESOURCE_MAX];
+	size_t resource_counts[VACCEL_RESOURCE_MAX];
+	pthread_mutex_t resources_lock;
+	/* the plugin the session is bound to: the transport plugin for a
+	 * remote session, else the first local plugin matching the flags */
 	struct vaccel_plugin *plugin;
-	/* free for the transport plugin serving the session */
+	/* free for the plugin serving the session */
 	void *priv;
-	/* runtime-private */
-	void *internal;
 };
 
 int vaccel_session_init(struct vaccel_session *sess, uint32_t flags);

@@ -17,7 +17,9 @@ namespace {
 using vaccel_cuda::CudaError;
 using vaccel_cuda::CudaOps;
 
-std::unique_ptr<CudaOps> g_ops;
+// Never destroyed by a static destructor: upstream's runtime calls fini() from
+// its own exit-time destructor, after this plugin's statics are gone.
+std::unique_ptr<CudaOps> &g_ops = *new std::unique_ptr<CudaOps>;
 
 template <typename F>
 int guarded(const char *op, F &&f) noexcept {
@@ -86,7 +88,8 @@ int init() {
     vaccel_error("[cuda] init: %s", e.what());
     return VACCEL_EIO;
   }
-  vaccel_op ops[] = {
+  // static: the runtime keeps pointers to these entries (upstream ABI)
+  static vaccel_op ops[] = {
       VACCEL_OP_INIT(ops[0], VACCEL_OP_BLAS_SGEMM, op_sgemm),
       VACCEL_OP_INIT(ops[1], VACCEL_OP_MINMAX, op_minmax),
       VACCEL_OP_INIT(ops[2], VACCEL_OP_FPGA_ARRAYCOPY, op_arraycopy),

@@ -11,7 +11,7 @@
 //    would also find its dependencies' symbols (libc's exit, fork, pause,
 //    setcontext, abort...), which no allow-list ever means.
 //  - When an allow-list is configured (VACCEL_EXEC_ALLOWLIST /
-//    vaccel_config.exec_allowlist) the library must be listed; its syntax is
+//    vaccel_config_set_exec_allowlist()) the library must be listed; its syntax is
 //    ':'-separated tokens, an absolute library path optionally followed by
 //    the only symbols of it that may be called:
 //        /opt/libops.so:scale:blend:/opt/libother.so
@@ -21,6 +21,8 @@
 
 #include <vaccel.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
@@ -33,6 +35,17 @@
 namespace {
 
 using exec_fn = int (*)(vaccel_arg *, size_t, vaccel_arg *, size_t);
+
+// ---- upstream 0.8 environment (issue 10), kept apart from the allow-list
+// logic: VACCEL_EXEC_DLOPEN_MODE=lazy binds a library's symbols lazily
+// (RTLD_LAZY) instead of at load (RTLD_NOW). Libraries are always dlclose()d
+// after each call, i.e. as upstream with VACCEL_EXEC_DLCLOSE_ENABLED=1.
+static int dlopen_mode()
+{
+	const char *m = getenv("VACCEL_EXEC_DLOPEN_MODE");
+	return (m && !strcmp(m, "lazy")) ? RTLD_LAZY : RTLD_NOW;
+}
+// ---- end of upstream environment
 
 // dlopen handle that closes itself.
 struct Lib {
@@ -57,7 +70,7 @@ struct Lib {
 exec_plugin::Policy policy()
 {
 	const struct vaccel_config *c = vaccel_config();
-	return exec_plugin::Policy::parse(c ? c->exec_allowlist : nullptr);
+	return exec_plugin::Policy::parse(c ? vaccel_config_exec_allowlist(c) : nullptr);
 }
 
 int call(void *handle, const char *sym, vaccel_arg *read, size_t nr_read,
@@ -115,7 +128,7 @@ int exec_exec(vaccel_session *sess, const char *library, const char *sym,
 		return VACCEL_EINVAL;
 	Lib lib;
 	if (int ret = open_checked(policy(), library, sym,
-				   RTLD_NOW | RTLD_LOCAL, lib))
+				   dlopen_mode() | RTLD_LOCAL, lib))
 		return ret;
 	return call(lib.h, sym, read, nr_read, write, nr_write);
 }
@@ -190,13 +203,13 @@ int exec_res(vaccel_session *sess, vaccel_resource *res, const char *sym,
 	for (size_t i = res->nr_blobs; i-- > 1;) {
 		Lib dep;
 		if (int ret = open_blob(pol, res->blobs[i], nullptr,
-					RTLD_NOW | RTLD_GLOBAL, dep))
+					dlopen_mode() | RTLD_GLOBAL, dep))
 			return ret;
 		deps.push_back(std::move(dep));
 	}
 	Lib lib;
 	if (int ret = open_blob(pol, res->blobs[0], sym,
-				RTLD_NOW | RTLD_LOCAL, lib))
+				dlopen_mode() | RTLD_LOCAL, lib))
 		return ret;
 	return call(lib.h, sym, read, nr_read, write, nr_write);
 }
@@ -220,4 +233,5 @@ int exec_fini()
 VACCEL_PLUGIN(.name = "exec", .version = VACCEL_VERSION,
 	      .vaccel_version = VACCEL_VERSION, .init = exec_init,
 	      .fini = exec_fini,
-	      .type = VACCEL_PLUGIN_GENERIC | VACCEL_PLUGIN_SOFTWARE)
+	      .type = VACCEL_PLUGIN_SOFTWARE | VACCEL_PLUGIN_GENERIC |
+		      VACCEL_PLUGIN_CPU)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The debug plugin: implements every op, logs its arguments at DEBUG level
- * and produces deterministic dummy outputs (documented per op below), so the
- * API can be exercised end to end without hardware. */
+ * and produces the same dummy outputs as upstream vAccel 0.8's noop plugin
+ * (documented per op below; upstream's tests check them), so the API can be
+ * exercised end to end without hardware. Unlike upstream's it never trusts a
+ * buffer to be aligned or a length product not to overflow: outputs are
+ * written with memcpy and every size is checked. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,25 +19,18 @@ static int noop_noop(struct vaccel_session *sess)
 	return VACCEL_OK;
 }
 
-/* Dummy exec output, the rule upstream's noop uses for its test library:
- * one int -> 2 * input; several ints -> out[0] = in[0], out[j] = 2 * in[j].
- * Applied only when write[0] has the size of read[0] and holds ints. */
+/* Dummy exec output, as upstream's noop: when there is exactly one write
+ * argument of the size of read[0] and a multiple of sizeof(int), it
+ * receives a copy of read[0] ("output = input"). Byte copy: the buffers may
+ * be unaligned, and they may alias (memmove). */
 static void dummy_exec(struct vaccel_arg *read, size_t nr_read,
 		       struct vaccel_arg *write, size_t nr_write)
 {
-	if (!nr_read || !nr_write || write[0].size != read[0].size ||
-	    write[0].size % sizeof(int) || !write[0].size)
+	if (nr_read < 1 || nr_write != 1 || !write[0].size ||
+	    write[0].size != read[0].size || write[0].size % sizeof(int) ||
+	    !write[0].buf || !read[0].buf)
 		return;
-	const int *in = read[0].buf;
-	int *out = write[0].buf;
-	size_t n = write[0].size / sizeof(int);
-	if (n == 1) {
-		out[0] = 2 * in[0];
-		return;
-	}
-	out[0] = in[0];
-	for (size_t j = 1; j < n; ++j)
-		out[j] = 2 * in[j];
+	memmove(write[0].buf, read[0].buf, write[0].size);
 }
 
 static int noop_exec(struct vaccel_session *sess, const char *library,
@@ -74,25 +70,25 @@ static int noop_sgemm(struct vaccel_session *sess, long long m, long long n,
 	return VACCEL_OK;
 }
 
+/* As upstream: outdata = indata, *min = -1.0, *max = 10000.0. */
 static int noop_minmax(struct vaccel_session *sess, const double *indata,
 		       int ndata, int low, int high, double *outdata,
 		       double *min, double *max)
 {
-	/* outdata = indata, *min = low, *max = high */
 	noop_dbg("minmax: session %" PRId64 " ndata %d low %d high %d",
 		 sess->id, ndata, low, high);
-	memcpy(outdata, indata, (size_t)ndata * sizeof(double));
-	*min = low;
-	*max = high;
+	if (ndata > 0 && indata && outdata)
+		memmove(outdata, indata, (size_t)ndata * sizeof(double));
+	*min = -1.0;
+	*max = 10000.0;
 	return VACCEL_OK;
 }
 
-/* Image ops write "noop:<op>:<len_img>" into each output buffer. */
-static void dummy_text(unsigned char *out, size_t len, const char *op,
-		       size_t len_img)
+/* Image ops write upstream's fixed dummy strings into each output. */
+static void dummy_text(unsigned char *out, size_t len, const char *text)
 {
 	if (out && len)
-		snprintf((char *)out, len, "noop:%s:%zu", op, len_img);
+		snprintf((char *)out, len, "%s", text);
 }
 
 static int noop_classify(struct vaccel_session *sess, const void *img,
@@ -100,11 +96,13 @@ static int noop_classify(struct vaccel_session *sess, const void *img,
 			 size_t len_img, size_t len_out_text,
 			 size_t len_out_imgname)
 {
-	(void)img;
+	if (!img)
+		return VACCEL_EINVAL;
 	noop_dbg("image_classification: session %" PRId64 " len_img %zu",
 		 sess->id, len_img);
-	dummy_text(out_text, len_out_text, "classify", len_img);
-	dummy_text(out_imgname, len_out_imgname, "classify", len_img);
+	dummy_text(out_text, len_out_text,
+		   "This is a dummy classification tag!");
+	dummy_text(out_imgname, len_out_imgname, "This is a dummy imgname!");
 	return VACCEL_OK;
 }
 
@@ -112,11 +110,12 @@ static int noop_classify(struct vaccel_session *sess, const void *img,
 	static int fn(struct vaccel_session *sess, const void *img,         \
 		      unsigned char *out, size_t len_img, size_t len_out)   \
 	{                                                                   \
-		(void)img;                                                  \
+		if (!img)                                                   \
+			return VACCEL_EINVAL;                               \
 		noop_dbg("image_" label ": session %" PRId64                \
 			 " len_img %zu",                                    \
 			 sess->id, len_img);                                \
-		dummy_text(out, len_out, label, len_img);                   \
+		dummy_text(out, len_out, "This is a dummy imgname!");       \
 		return VACCEL_OK;                                           \
 	}
 NOOP_IMAGE_OP(noop_detect, "detect")
@@ -124,14 +123,29 @@ NOOP_IMAGE_OP(noop_segment, "segment")
 NOOP_IMAGE_OP(noop_pose, "pose")
 NOOP_IMAGE_OP(noop_depth, "depth")
 
-/* FPGA ops: outputs are zero-filled. */
+/* FPGA ops, as upstream's noop: arraycopy copies, mmult fills C with 9.1,
+ * parallel gives a + b and 1.0, vadd gives a + b (len_a elements). Element
+ * access goes through memcpy: the arrays may be unaligned. */
+static float get_f(const float *p, size_t i)
+{
+	float v;
+	memcpy(&v, (const char *)p + i * sizeof(float), sizeof(v));
+	return v;
+}
+
+static void put_f(float *p, size_t i, float v)
+{
+	memcpy((char *)p + i * sizeof(float), &v, sizeof(v));
+}
+
 static int noop_arraycopy(struct vaccel_session *sess, int a[], int out[],
 			  size_t len)
 {
-	(void)a;
 	noop_dbg("fpga_arraycopy: session %" PRId64 " len %zu", sess->id, len);
+	if (len > SIZE_MAX / sizeof(int))
+		return VACCEL_EINVAL;
 	if (len)
-		memset(out, 0, len * sizeof(int));
+		memmove(out, a, len * sizeof(int));
 	return VACCEL_OK;
 }
 
@@ -141,20 +155,18 @@ static int noop_mmult(struct vaccel_session *sess, float a[], float b[],
 	(void)a;
 	(void)b;
 	noop_dbg("fpga_mmult: session %" PRId64 " len %zu", sess->id, len);
-	if (len)
-		memset(c, 0, len * sizeof(float));
+	for (size_t i = 0; i < len; i++)
+		put_f(c, i, 9.1F);
 	return VACCEL_OK;
 }
 
 static int noop_parallel(struct vaccel_session *sess, float a[], float b[],
 			 float add[], float mult[], size_t len)
 {
-	(void)a;
-	(void)b;
 	noop_dbg("fpga_parallel: session %" PRId64 " len %zu", sess->id, len);
-	if (len) {
-		memset(add, 0, len * sizeof(float));
-		memset(mult, 0, len * sizeof(float));
+	for (size_t i = 0; i < len; i++) {
+		put_f(add, i, get_f(a, i) + get_f(b, i));
+		put_f(mult, i, 1.0F);
 	}
 	return VACCEL_OK;
 }
@@ -162,12 +174,10 @@ static int noop_parallel(struct vaccel_session *sess, float a[], float b[],
 static int noop_vadd(struct vaccel_session *sess, float a[], float b[],
 		     float c[], size_t len_a, size_t len_b)
 {
-	(void)a;
-	(void)b;
 	noop_dbg("fpga_vadd: session %" PRId64 " len_a %zu len_b %zu",
 		 sess->id, len_a, len_b);
-	if (len_a)
-		memset(c, 0, len_a * sizeof(float));
+	for (size_t i = 0; i < len_a && i < len_b; i++)
+		put_f(c, i, get_f(a, i) + get_f(b, i));
 	return VACCEL_OK;
 }
 
@@ -175,7 +185,8 @@ static int set_status(struct vaccel_tf_status *status)
 {
 	if (!status)
 		return VACCEL_OK;
-	return vaccel_tf_status_init(status, 0, "handled by noop plugin");
+	return vaccel_tf_status_init(status, 0,
+				     "Operation handled by noop plugin");
 }
 
 static int noop_tf_load(struct vaccel_session *sess,
@@ -323,9 +334,15 @@ static int noop_opencv(struct vaccel_session *sess, struct vaccel_arg *read,
 		       int nr_read, struct vaccel_arg *write, int nr_write)
 {
 	(void)read;
-	(void)write;
 	noop_dbg("opencv: session %" PRId64 " nr_read %d nr_write %d",
 		 sess->id, nr_read, nr_write);
+	/* As upstream: each output starts with its element count (floats) as
+	 * a size_t; written only where it fits. */
+	for (int i = 0; i < nr_write; i++) {
+		size_t n = write[i].size / sizeof(float);
+		if (write[i].buf && write[i].size >= sizeof(n))
+			memcpy(write[i].buf, &n, sizeof(n));
+	}
 	return VACCEL_OK;
 }
 
@@ -370,4 +387,4 @@ static int noop_fini(void)
 VACCEL_PLUGIN(.name = "noop", .version = VACCEL_VERSION,
 	      .vaccel_version = VACCEL_VERSION, .init = noop_init,
 	      .fini = noop_fini,
-	      .type = VACCEL_PLUGIN_DEBUG | VACCEL_PLUGIN_SOFTWARE)
+	      .type = VACCEL_PLUGIN_DEBUG)

@@ -28,8 +28,10 @@ namespace {
 
 using namespace vaccel_ocl;
 
-std::unique_ptr<ClRuntime> g_rt;
-std::unique_ptr<ClOps> g_ops;
+std::unique_ptr<ClRuntime> &g_rt = *new std::unique_ptr<ClRuntime>; // see g_ops
+// Never destroyed by a static destructor: upstream's runtime calls fini() from
+// its own exit-time destructor, after this plugin's statics are gone.
+std::unique_ptr<ClOps> &g_ops = *new std::unique_ptr<ClOps>;
 
 // Runs `f`, mapping exceptions to vAccel codes. Never lets one escape.
 template <typename F>
@@ -195,7 +197,8 @@ int init() {
     vaccel_error("[opencl] init: %s", e.what());
     return VACCEL_EIO;
   }
-  vaccel_op ops[] = {
+  // static: the runtime keeps pointers to these entries (upstream ABI)
+  static vaccel_op ops[] = {
       VACCEL_OP_INIT(ops[0], VACCEL_OP_BLAS_SGEMM, op_sgemm),
       VACCEL_OP_INIT(ops[1], VACCEL_OP_MINMAX, op_minmax),
       VACCEL_OP_INIT(ops[2], VACCEL_OP_FPGA_ARRAYCOPY, op_arraycopy),

@@ -80,7 +80,7 @@ example example.noop "plugin virtio" "$BIN/examples/noop"
 example example.exec "output(2x10): 20" "$BIN/examples/exec" "$LIB" 3
 example example.sgemm "done by plugin virtio" "$BIN/examples/sgemm" 64
 example example.genop "min -7 max 12" "$BIN/examples/genop"
-example example.classify "classification tags: noop:classify" "$BIN/examples/classify" "$BIN/e2e_stats"
+example example.classify "classification tags: This is a dummy classification tag!" "$BIN/examples/classify" "$BIN/e2e_stats"
 
 # ---- benchmark ----------------------------------------------------------------------------------------------------
 run bench "$BIN/e2e_bench" 2000 3
