@@ -11,7 +11,8 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean
+.PHONY: all deps build qemu guest-module test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt fuzz bench bench-plugins demo clean \
+	checkpatch-qemu test-vhost-user test-e2e-vhost-user bench-vhost-user
 
 all: build
 
@@ -37,6 +38,15 @@ test-qemu: qemu
 test-libvirt: qemu
 	tests/libvirt/run.sh $(BUILD)
 
+# QEMU's scripts/checkpatch.pl on every patch of qemu-patches/ (needs only the QEMU source).
+checkpatch-qemu: deps
+	scripts/checkpatch-qemu.sh $(BUILD)
+
+# The out-of-process daemon: command line, sandbox, and QEMU's vhost-user-accel-test (kill/restart,
+# seccomp, reset during a long operation). scripts/build-qemu.sh builds the daemon too.
+test-vhost-user: qemu
+	tests/vhost-user-accel/run.sh $(BUILD)
+
 # The guest side: kernel module (warning-free, sparse-clean) and VM tests.
 guest-module: deps
 	$(MAKE) -C guest-linux-driver check
@@ -47,6 +57,14 @@ test-driver: qemu guest-module
 # Whole path: guest app -> libvaccel -> virtio plugin -> /dev/accel -> QEMU -> host plugins.
 test-e2e: qemu guest-module
 	tests/e2e/run.sh $(BUILD)
+
+# The same VMs with the device served by the vhost-user-accel daemon, plus the failover VM.
+test-e2e-vhost-user: qemu guest-module
+	VA_E2E_MODE=vhost-user tests/e2e/run.sh $(BUILD)
+
+# noop round trip and 1 MiB / 64 MiB bandwidth, in-process vs vhost-user, from a guest.
+bench-vhost-user: qemu guest-module
+	tests/vhost-user-accel/bench.sh $(BUILD)
 
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz
@@ -61,7 +79,7 @@ bench: build bench-plugins
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-test: unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e
+test: unit-test fuzz-smoke checkpatch-qemu test-qemu test-vhost-user test-libvirt test-driver test-e2e test-e2e-vhost-user
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).
