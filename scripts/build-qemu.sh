@@ -122,8 +122,7 @@ if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$qdir/stamp-config" 2>/dev/null)" !=
   echo "$config_key" >"$qdir/stamp-config"
 fi
 
-targets=(qemu-system-x86_64 tests/qtest/virtio-accel-test)
-[ -f "$src/tests/qtest/vhost-user-accel-test.c" ] && targets+=(tests/qtest/vhost-user-accel-test)
+targets=(qemu-system-x86_64 tests/qtest/virtio-accel-test tests/qtest/vhost-user-accel-test)
 ninja -C "$bld" -j "$jobs" "${targets[@]}" >"$qdir/ninja.log" 2>&1 ||
   { grep -E 'error|FAILED' -A5 "$qdir/ninja.log" | head -40 >&2; die "ninja failed (log: $qdir/ninja.log)"; }
 grep -q 'ependency virtio-accel-host found: YES' "$bld/meson-logs/meson-log.txt" ||

@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,7 +46,8 @@ static const char *const base_syscalls[] = {
 	"mmap", "munmap", "mprotect", "mremap", "madvise", "brk",
 	/* threads and time */
 	"futex", "set_robust_list", "get_robust_list", "rseq", "gettid",
-	"getpid", "tgkill", "sched_yield", "sched_getaffinity",
+	"getpid", "tgkill", "sched_yield", "sched_getaffinity", "getcpu",
+	"sched_getparam", "sched_getscheduler",
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
 	"gettimeofday", "exit", "exit_group", "rt_sigaction",
 	"rt_sigprocmask", "rt_sigreturn", "sigaltstack", "restart_syscall",
@@ -107,10 +109,15 @@ int vua_sandbox_seccomp(const struct vua_options *o)
 	if (add_names(ctx, base_syscalls, sizeof(base_syscalls) /
 		      sizeof(base_syscalls[0])) < 0)
 		goto out;
-	if ((plugins_mention(o, "opencl") || plugins_mention(o, "cuda")) &&
-	    add_names(ctx, gpu_syscalls, sizeof(gpu_syscalls) /
-		      sizeof(gpu_syscalls[0])) < 0)
+	if (plugins_mention(o, "opencl") || plugins_mention(o, "cuda")) {
+		if (add_names(ctx, gpu_syscalls, sizeof(gpu_syscalls) /
+			      sizeof(gpu_syscalls[0])) < 0)
+			goto out;
+	} else if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				    SCMP_A1(SCMP_CMP_EQ, TCGETS)) < 0) {
+		/* isatty(): stdio asks it when a plugin prints to a terminal */
 		goto out;
+	}
 	/* New threads only: clone() must carry CLONE_THREAD (fork does not). */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
@@ -119,6 +126,11 @@ int vua_sandbox_seccomp(const struct vua_options *o)
 	/* clone3's flags live in memory the filter cannot read: glibc falls
 	 * back to clone() on ENOSYS. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+			     0) < 0)
+		goto out;
+	/* libvhost-user probes userfaultfd (postcopy migration, which the
+	 * device blocks anyway): say there is none. */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(userfaultfd),
 			     0) < 0)
 		goto out;
 	/* Thread names only (the runtime names its workers). */

@@ -237,6 +237,9 @@ static void queue_set_started(VuDev *dev, int qidx, bool started)
 	vua_dbg("queue %d %s", qidx, started ? "started" : "stopped");
 	if (started) {
 		vu_set_queue_handler(dev, vq, handle_queue);
+		/* Chains queued before we ran (e.g. while the VMM reconnected)
+		 * come with no kick of their own. */
+		handle_queue(dev, qidx);
 		return;
 	}
 	/*

@@ -99,6 +99,24 @@ PY
 wait $dpid; rc=$?
 [ $rc -eq 0 ] && ok "exit 0 when the VMM disconnects" || { ko "exit $rc on disconnect"; cat "$out/daemon.log"; }
 
+# --- QEMU's side: properties and realize errors ------------------------------------------------
+help=$("$qemu" -device vhost-user-accel-pci,help 2>&1)
+missing=""
+for prop in chardev num-queues queue-size vectors; do grep -q "^  $prop=" <<<"$help" || missing="$missing $prop"; done
+[ -z "$missing" ] && ok "vhost-user-accel-pci,help lists its properties" || ko "help lacks:$missing"
+qemu_try() { timeout 30 "$qemu" -M pc -nodefaults -display none -accel qtest -qtest null "$@" </dev/null 2>&1; }
+o=$(qemu_try -device vhost-user-accel-pci); rc=$?
+[ $rc -eq 1 ] && grep -q 'chardev is mandatory' <<<"$o" && ok "no chardev: realize fails with a message" ||
+  ko "no chardev: rc=$rc $o"
+"$daemon" --socket-path "$sock" --plugins "$noop" --log-level error 2>>"$out/daemon.log" &
+dpid=$!
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+o=$(qemu_try -object memory-backend-memfd,id=mem,size=64M,share=on -m 64M -numa node,memdev=mem \
+  -chardev "socket,id=vua,path=$sock" -device vhost-user-accel-pci,chardev=vua,num-queues=2); rc=$?
+[ $rc -eq 1 ] && grep -q 'serves 1 request queues, num-queues is 2' <<<"$o" &&
+  ok "num-queues different from the daemon's: realize fails with a message" || ko "num-queues mismatch: rc=$rc $o"
+kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+
 # --- the qtest ---------------------------------------------------------------------------------
 log=$out/qtest.log
 QTEST_QEMU_BINARY=$qemu VHOST_USER_ACCEL_BINARY=$daemon VA_TEST_PLUGINS="$exec_plugin:$noop" \
