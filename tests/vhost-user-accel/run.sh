@@ -108,14 +108,18 @@ qemu_try() { timeout 30 "$qemu" -M pc -nodefaults -display none -accel qtest -qt
 o=$(qemu_try -device vhost-user-accel-pci); rc=$?
 [ $rc -eq 1 ] && grep -q 'chardev is mandatory' <<<"$o" && ok "no chardev: realize fails with a message" ||
   ko "no chardev: rc=$rc $o"
-"$daemon" --socket-path "$sock" --plugins "$noop" --log-level error 2>>"$out/daemon.log" &
-dpid=$!
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-o=$(qemu_try -object memory-backend-memfd,id=mem,size=64M,share=on -m 64M -numa node,memdev=mem \
-  -chardev "socket,id=vua,path=$sock" -device vhost-user-accel-pci,chardev=vua,num-queues=2); rc=$?
-[ $rc -eq 1 ] && grep -q 'serves 1 request queues, num-queues is 2' <<<"$o" &&
-  ok "num-queues different from the daemon's: realize fails with a message" || ko "num-queues mismatch: rc=$rc $o"
-kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+mismatch() { # mismatch DAEMON_QUEUES DEVICE_QUEUES PATTERN
+  "$daemon" --socket-path "$sock" --plugins "$noop" --num-queues "$1" --log-level error 2>>"$out/daemon.log" &
+  local dpid=$! o rc
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+  o=$(qemu_try -object memory-backend-memfd,id=mem,size=64M,share=on -m 64M -numa node,memdev=mem \
+    -chardev "socket,id=vua,path=$sock" -device "vhost-user-accel-pci,chardev=vua,num-queues=$2"); rc=$?
+  [ $rc -eq 1 ] && grep -q "$3" <<<"$o" &&
+    ok "daemon with $1 queue(s), num-queues=$2: realize fails with a message" || ko "num-queues $1/$2: rc=$rc $o"
+  kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+}
+mismatch 1 2 'maximum number of queues supported by the backend is 1'
+mismatch 2 1 'serves 2 request queues, num-queues is 1'
 
 # --- the qtest ---------------------------------------------------------------------------------
 log=$out/qtest.log
