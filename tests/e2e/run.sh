@@ -21,7 +21,8 @@
 #
 # Usage: tests/e2e/run.sh [CMAKE_BUILD_DIR]     (default: $VA_BUILD_DIR, else build)
 # Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2),
-#              VA_E2E_ONLY=main|guestcode|opencl|failover|bench, VA_E2E_MODE=inprocess (default)|vhost-user.
+#              VA_E2E_ONLY=main|guestcode|opencl|failover|bench, VA_E2E_MODE=inprocess (default)|vhost-user,
+#              VA_GUEST_KVER (guest kernel ABI, default: the newest installed headers).
 # Outputs under CMAKE_BUILD_DIR/e2e-vm (e2e-vm-vhost-user): the serial logs (main.log, ...) and bench.md.
 set -uo pipefail
 
@@ -75,7 +76,7 @@ for f in "$RT"/libvaccel.so.0 "$RT"/libvaccel-{virtio,cpu,noop,exec}.so "$LIB" \
   [ -e "$f" ] || die "missing $f"
   adds+=(--add "$f:$f")
 done
-"$ROOT/scripts/build-guest-image.sh" --out "$OUT" --name e2e.cpio.gz --script "$ROOT/tests/e2e/guest/run-guest.sh" \
+"$ROOT/scripts/build-guest-image.sh" --out "$OUT" ${VA_GUEST_KVER:+--kver "$VA_GUEST_KVER"} --name e2e.cpio.gz --script "$ROOT/tests/e2e/guest/run-guest.sh" \
   "${adds[@]}" >"$OUT/image.log" 2>&1 || { cat "$OUT/image.log" >&2; die "guest image"; }
 say "built in $(( $(date +%s) - t0 )) s; booting guests"
 

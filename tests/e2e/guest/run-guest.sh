@@ -42,7 +42,9 @@ fi
 
 if [ "$MODE" = failover ]; then
   # vhost-user mode only: the host kills the daemon on "KILL" and starts a new one on "RESTART".
-  run failover.before "$BIN/e2e_vhost" noop
+  # check NAME CMD...: a command that must succeed, counted as a check of its own
+  check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "exit status $?"; fi; }
+  check failover.before "$BIN/e2e_vhost" noop
   "$BIN/e2e_vhost" busy "$E2ELIB" 20000 > /tmp/busy 2>&1 & busy=$!
   sleep 1
   echo "VUA-FAILOVER KILL"
@@ -52,8 +54,8 @@ if [ "$MODE" = failover ]; then
   "$BIN/e2e_vhost" noop && fail failover.down_fails "a call succeeded without a daemon" || pass failover.down_fails
   echo "VUA-FAILOVER RESTART"
   t=0; until "$BIN/e2e_vhost" noop >/dev/null 2>&1 || [ $t -ge 300 ]; do sleep 0.1; t=$((t+1)); done
-  run failover.after_restart "$BIN/e2e_vhost" noop
-  run failover.exec_after_restart "$BIN/e2e_vhost" busy "$E2ELIB" 10
+  check failover.after_restart "$BIN/e2e_vhost" noop
+  check failover.exec_after_restart "$BIN/e2e_vhost" busy "$E2ELIB" 10
   dmesg | grep -E 'WARNING:|BUG:|Oops' && fail failover.kernel_log "warnings in dmesg" || pass failover.kernel_log_clean
   exit $rc
 fi
