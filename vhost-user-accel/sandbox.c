@@ -44,6 +44,8 @@ static const char *const base_syscalls[] = {
 	"renameat2", "ftruncate", "fsync", "fdatasync", "fstatfs", "statfs",
 	/* memory: guest RAM mappings, allocators, dlopen */
 	"mmap", "munmap", "mprotect", "mremap", "madvise", "brk",
+	/* memory placement: OpenBLAS binds its buffers (cpu plugin) */
+	"mbind", "get_mempolicy", "set_mempolicy",
 	/* threads and time */
 	"futex", "set_robust_list", "get_robust_list", "rseq", "gettid",
 	"getpid", "tgkill", "sched_yield", "sched_getaffinity", "getcpu",
@@ -60,7 +62,7 @@ static const char *const base_syscalls[] = {
  * affinity. Not measured here (no GPU, see README.md). */
 static const char *const gpu_syscalls[] = {
 	"ioctl", "mlock", "munlock", "sched_setaffinity", "setpriority",
-	"get_mempolicy", "mbind", "shmget", "shmat", "shmdt", "shmctl",
+	"shmget", "shmat", "shmdt", "shmctl",
 	"memfd_create", "socket", "connect",
 };
 

@@ -21,8 +21,10 @@
 #
 # Usage: tests/e2e/run.sh [CMAKE_BUILD_DIR]     (default: $VA_BUILD_DIR, else build)
 # Environment: VA_E2E_TIMEOUT (per VM, default 240 s), JOBS (default 2),
-#              VA_E2E_ONLY=main|guestcode|opencl|failover|bench, VA_E2E_MODE=inprocess (default)|vhost-user,
-#              VA_GUEST_KVER (guest kernel ABI, default: the newest installed headers).
+#              VA_E2E_ONLY=main|guestcode|opencl|failover|bench or a comma list,
+#              VA_E2E_MODE=inprocess (default)|vhost-user,
+#              VA_GUEST_KVER (guest kernel ABI, default: the newest installed headers),
+#              VA_E2E_DAEMON_OPTS (extra vhost-user-accel options, e.g. "--seccomp log").
 # Outputs under CMAKE_BUILD_DIR/e2e-vm (e2e-vm-vhost-user): the serial logs (main.log, ...) and bench.md.
 set -uo pipefail
 
@@ -101,6 +103,9 @@ daemon_args() { # device properties -> DARGS (daemon options), NQ (request queue
       *) die "no daemon option for device property '$kv'" ;;
     esac
   done
+  # e.g. VA_E2E_DAEMON_OPTS="--seccomp log" to profile the syscalls a workload needs (kernel audit log)
+  read -ra extra <<<"${VA_E2E_DAEMON_OPTS:-}"
+  DARGS+=("${extra[@]}")
 }
 daemon_start() { # name: starts the VM's daemon on $OUT/$name.sock, appends its log
   "$DAEMON" --socket-path "$OUT/$1.sock" "${DARGS[@]}" >>"$OUT/$1.daemon.log" 2>&1 &
@@ -158,14 +163,15 @@ boot() { # name, device properties
   fi
 }
 ONLY=${VA_E2E_ONLY:-}
-[ -z "$ONLY" ] || [ "$ONLY" = main ] &&
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }  # VA_E2E_ONLY: one name or a comma list
+want main &&
   boot main "plugins=$HOST_PLUGINS,exec-allowlist=$LIB:$E2ELIB,num-queues=2,profiling=on"
-[ -z "$ONLY" ] || [ "$ONLY" = guestcode ] &&
+want guestcode &&
   boot guestcode "plugins=$HOST_PLUGINS,allow-guest-code=on"
 # A fresh PoCL kernel cache: the host's OpenCL plugin really compiles and runs its kernels.
-[ -z "$ONLY" ] || [ "$ONLY" = opencl ] &&
+want opencl &&
   POCL_CACHE_DIR=$(mktemp -d) boot opencl "plugins=$RT/libvaccel-opencl.so:$RT/libvaccel-cpu.so"
-[ "$MODE" = vhost-user ] && { [ -z "$ONLY" ] || [ "$ONLY" = failover ]; } &&
+[ "$MODE" = vhost-user ] && want failover &&
   boot failover "plugins=$HOST_PLUGINS,exec-allowlist=$E2ELIB"
 [ "$ONLY" = bench ] &&
   boot bench "plugins=$HOST_PLUGINS,exec-allowlist=$E2ELIB"
