@@ -42,6 +42,8 @@ static const char usage[] =
 "  --seccomp MODE            kill (default): a syscall outside the allow-list\n"
 "                            kills the daemon; log: allow but log it (to\n"
 "                            profile a new plugin); off\n"
+"  --allow-spawn             let host code start programs (fork, execve):\n"
+"                            PoCL runs the linker for each kernel it builds\n"
 "  --no-private-tmp          keep the host's /tmp (default: a private tmpfs)\n"
 "  --tmp-size MIB            size of the private /tmp (default 256)\n"
 "  --max-open-files N        RLIMIT_NOFILE (default 1024)\n"
@@ -64,7 +66,7 @@ enum {
 	OPT_NO_PROF, OPT_QUEUES, OPT_WORKERS, OPT_SESSIONS, OPT_RESOURCES,
 	OPT_REQ_BYTES, OPT_RESP_BYTES, OPT_RES_BYTES, OPT_USER, OPT_SECCOMP,
 	OPT_NO_TMP, OPT_TMP_SIZE, OPT_NOFILE, OPT_MEMORY, OPT_RESET,
-	OPT_LOG,
+	OPT_LOG, OPT_SPAWN,
 };
 
 static const struct option longopts[] = {
@@ -88,6 +90,7 @@ static const struct option longopts[] = {
 	{ "max-memory", required_argument, NULL, OPT_MEMORY },
 	{ "reset-timeout", required_argument, NULL, OPT_RESET },
 	{ "log-level", required_argument, NULL, OPT_LOG },
+	{ "allow-spawn", no_argument, NULL, OPT_SPAWN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -200,6 +203,7 @@ int vua_parse_options(int argc, char **argv, struct vua_options *o)
 			}
 			break;
 		case OPT_NO_TMP: o->private_tmp = false; break;
+		case OPT_SPAWN: o->allow_spawn = true; break;
 		case OPT_TMP_SIZE:
 			ok = parse_u64(name, optarg, 1, 1 << 20,
 				       &o->tmp_size_mib);

@@ -38,6 +38,7 @@ struct vua_options {
 	/* sandbox */
 	const char *user;            /* drop to this user when started as root */
 	enum vua_seccomp_mode seccomp;
+	bool allow_spawn;            /* let host code run programs */
 	bool private_tmp;
 	uint64_t tmp_size_mib;
 	uint64_t max_open_files;

@@ -46,6 +46,8 @@ static const char *const base_syscalls[] = {
 	"mmap", "munmap", "mprotect", "mremap", "madvise", "brk",
 	/* memory placement: OpenBLAS binds its buffers (cpu plugin) */
 	"mbind", "get_mempolicy", "set_mempolicy",
+	/* the runtime loads LIB resources sent by content from a memfd */
+	"memfd_create",
 	/* threads and time */
 	"futex", "set_robust_list", "get_robust_list", "rseq", "gettid",
 	"getpid", "tgkill", "sched_yield", "sched_getaffinity", "getcpu",
@@ -62,8 +64,14 @@ static const char *const base_syscalls[] = {
  * affinity. Not measured here (no GPU, see README.md). */
 static const char *const gpu_syscalls[] = {
 	"ioctl", "mlock", "munlock", "sched_setaffinity", "setpriority",
-	"shmget", "shmat", "shmdt", "shmctl",
-	"memfd_create", "socket", "connect",
+	"shmget", "shmat", "shmdt", "shmctl", "socket", "connect",
+};
+
+/* --allow-spawn: PoCL (the opencl plugin on CPUs) links each kernel it
+ * compiles by running the system linker. The child inherits the filter. */
+static const char *const spawn_syscalls[] = {
+	"execve", "wait4", "vfork", "arch_prctl", "set_tid_address", "chmod",
+	"fchmod", "umask", "getrusage", "getppid", "dup2",
 };
 
 static int add_names(scmp_filter_ctx ctx, const char *const *names,
@@ -120,11 +128,19 @@ int vua_sandbox_seccomp(const struct vua_options *o)
 		/* isatty(): stdio asks it when a plugin prints to a terminal */
 		goto out;
 	}
-	/* New threads only: clone() must carry CLONE_THREAD (fork does not). */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
-				     CLONE_THREAD)) < 0)
+	if (o->allow_spawn) {
+		if (add_names(ctx, spawn_syscalls, sizeof(spawn_syscalls) /
+			      sizeof(spawn_syscalls[0])) < 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 0) < 0)
+			goto out;
+		vua_warn("--allow-spawn: host code may start programs (as this "
+			 "user, no_new_privs, same filter)");
+	} else if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+					    CLONE_THREAD)) < 0) {
+		/* New threads only: clone() must carry CLONE_THREAD. */
 		goto out;
+	}
 	/* clone3's flags live in memory the filter cannot read: glibc falls
 	 * back to clone() on ENOSYS. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
@@ -182,8 +198,9 @@ static int private_tmp(const struct vua_options *o, uid_t uid, gid_t gid)
 	snprintf(data, sizeof(data), "size=%llum,mode=0700,uid=%u,gid=%u",
 		 (unsigned long long)o->tmp_size_mib, (unsigned)uid,
 		 (unsigned)gid);
-	if (mount("vhost-user-accel-tmp", "/tmp", "tmpfs",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, data) < 0) {
+	/* Not noexec: the runtime dlopen()s LIB resources from its rundir. */
+	if (mount("vhost-user-accel-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  data) < 0) {
 		vua_err("private tmp: mount tmpfs on /tmp: %s", strerror(errno));
 		return -1;
 	}

@@ -94,7 +94,9 @@ daemon_args() { # device properties -> DARGS (daemon options), NQ (request queue
   IFS=, read -ra kvs <<<"$1"
   for kv in "${kvs[@]}"; do
     case $kv in
-      plugins=*) DARGS+=(--plugins "${kv#*=}") ;;
+      plugins=*) DARGS+=(--plugins "${kv#*=}")
+        # PoCL runs the system linker for every kernel it compiles.
+        [[ $kv == *opencl* ]] && DARGS+=(--allow-spawn) ;;
       exec-allowlist=*) DARGS+=(--exec-allowlist "${kv#*=}") ;;
       num-queues=*) NQ=${kv#*=}; DARGS+=(--num-queues "$NQ") ;;
       allow-guest-code=on) DARGS+=(--allow-guest-code) ;;
