@@ -14,7 +14,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm test-compat test-bindings
+.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm test-compat test-bindings checkpatch-qemu test-vhost-user test-e2e-vhost-user bench-vhost-user
 
 all: build
 
@@ -42,6 +42,16 @@ test-libvirt: qemu
 
 # The guest side: kernel module (warning-free, sparse-clean) against each guest kernel (Debian 12's 6.1 and
 # bookworm-backports'), and VM tests on both.
+# QEMU's scripts/checkpatch.pl on every patch of qemu-patches/ (needs only the QEMU source).
+checkpatch-qemu: deps
+	scripts/checkpatch-qemu.sh $(BUILD)
+
+# The out-of-process daemon: command line, sandbox, and QEMU's vhost-user-accel-test (kill/restart,
+# seccomp, reset during a long operation). scripts/build-qemu.sh builds the daemon too.
+test-vhost-user: qemu
+	tests/vhost-user-accel/run.sh $(BUILD)
+
+# The guest side: kernel module (warning-free, sparse-clean) and VM tests.
 guest-module: deps
 	$(MAKE) -C guest-linux-driver check
 
@@ -89,6 +99,12 @@ test-compat: build
 test-bindings: build
 	scripts/install-deps.sh bindings
 	tests/compat/python-bindings.sh $(BUILD)
+# The same VMs with the device served by the vhost-user-accel daemon, plus the failover VM.
+test-e2e-vhost-user: qemu guest-module
+	VA_E2E_MODE=vhost-user tests/e2e/run.sh $(BUILD)
+# noop round trip and 1 MiB / 64 MiB bandwidth, in-process vs vhost-user, from a guest.
+bench-vhost-user: qemu guest-module
+	tests/vhost-user-accel/bench.sh $(BUILD)
 fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
 	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
@@ -118,7 +134,8 @@ bench-torch: qemu guest-module
 
 
 
-test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch test-compat
+
+test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-e2e-torch test-compat checkpatch-qemu test-vhost-user test-e2e-vhost-user
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds qemu-system-x86_64 with -device virtio-accel-pci (and the device's qtest) from Debian's QEMU
-# source with qemu-patches/ applied, linking host-backend's libvirtio-accel-host.so.
+# Builds qemu-system-x86_64 with -device virtio-accel-pci and -device vhost-user-accel-pci (and their
+# qtests) from Debian's QEMU source with qemu-patches/ applied, linking host-backend's
+# libvirtio-accel-host.so; then the vhost-user-accel daemon (CMake target, libvhost-user from the same
+# source).
 #
 # Usage: scripts/build-qemu.sh [CMAKE_BUILD_DIR]
 #   CMAKE_BUILD_DIR   top-level CMake build dir that holds host-backend/ (default: $VA_CMAKE_BUILD,
@@ -12,10 +14,12 @@
 #   VA_HOST_PC_DIR    directory with virtio-accel-host.pc (default: CMAKE_BUILD_DIR/host-backend)
 #   VA_SKIP_HOST_BUILD=1   do not build the host-backend CMake target
 #   JOBS              ninja/cmake parallelism (default: 2)
+#   VA_QEMU_STAGE=source   stop once the patched source tree exists (for checkpatch; nothing is built)
 #
 # Idempotent: an unchanged series is not re-applied, configure is not re-run, and ninja is a no-op,
 # so a second run costs about a second. Fails loudly when the series does not apply.
-# Outputs: $VA_QEMU_DIR/build/qemu-system-x86_64, tests/qtest/virtio-accel-test, and the wrapper
+# Outputs: $VA_QEMU_DIR/build/qemu-system-x86_64, tests/qtest/virtio-accel-test,
+# tests/qtest/vhost-user-accel-test, CMAKE_BUILD_DIR/vhost-user-accel/vhost-user-accel, and the wrapper
 # $VA_QEMU_DIR/bin/qemu-system-x86_64 that adds the firmware paths (-L) a build-tree binary needs.
 # The last line printed is the wrapper's path.
 set -euo pipefail
@@ -34,14 +38,17 @@ say() { echo "build-qemu: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 # Configure flags: the minimum for x86_64 TCG/KVM guests with PCI, ACPI hotplug and user networking.
+# vhost-user: the vhost-user-accel-pci front-end of the out-of-process daemon.
 CONFIGURE_FLAGS=(--target-list=x86_64-softmmu --disable-docs --disable-werror --without-default-features
-                 --enable-kvm --enable-slirp --enable-tcg --enable-fdt=system)
+                 --enable-kvm --enable-slirp --enable-tcg --enable-fdt=system --enable-vhost-user)
 
 mkdir -p "$qdir" "$cache/qemu-src" "$cache/ccache"
 exec 9>"$qdir/.lock"
 flock 9   # one build of this tree at a time
 
 "$repo/scripts/install-deps.sh" qemu
+stage=${VA_QEMU_STAGE:-all}
+[ "$stage" = source ] && VA_SKIP_HOST_BUILD=1
 
 # 1. host-backend: QEMU links it, so it must exist (and be current) first.
 if [ "${VA_SKIP_HOST_BUILD:-0}" != 1 ]; then
@@ -51,7 +58,8 @@ if [ "${VA_SKIP_HOST_BUILD:-0}" != 1 ]; then
   cmake --build "$cmake_build" --target virtio_accel_host -j "$jobs" >/dev/null ||
     die "building host-backend (target virtio_accel_host) failed"
 fi
-[ -f "$pc_dir/virtio-accel-host.pc" ] || die "no $pc_dir/virtio-accel-host.pc (build host-backend first)"
+[ "$stage" = source ] || [ -f "$pc_dir/virtio-accel-host.pc" ] ||
+  die "no $pc_dir/virtio-accel-host.pc (build host-backend first)"
 
 # 2. Debian's source package, downloaded once into the cache.
 dsc=$(ls "$cache"/qemu-src/qemu_*.dsc 2>/dev/null | sort -V | tail -1 || true)
@@ -94,6 +102,11 @@ if [ "$(cat "$qdir/stamp-series" 2>/dev/null)" != "$series_key" ]; then
   echo "$series_key" >"$qdir/stamp-series"
 fi
 
+if [ "$stage" = source ]; then
+  echo "$src"
+  exit 0
+fi
+
 # 4. ccache outside the clone; base dir + no cwd hash so a fresh clone elsewhere still hits.
 export CCACHE_DIR="$cache/ccache" CCACHE_BASEDIR="$qdir" CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
@@ -109,7 +122,8 @@ if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$qdir/stamp-config" 2>/dev/null)" !=
   echo "$config_key" >"$qdir/stamp-config"
 fi
 
-ninja -C "$bld" -j "$jobs" qemu-system-x86_64 tests/qtest/virtio-accel-test >"$qdir/ninja.log" 2>&1 ||
+targets=(qemu-system-x86_64 tests/qtest/virtio-accel-test tests/qtest/vhost-user-accel-test)
+ninja -C "$bld" -j "$jobs" "${targets[@]}" >"$qdir/ninja.log" 2>&1 ||
   { grep -E 'error|FAILED' -A5 "$qdir/ninja.log" | head -40 >&2; die "ninja failed (log: $qdir/ninja.log)"; }
 grep -q 'ependency virtio-accel-host found: YES' "$bld/meson-logs/meson-log.txt" ||
   die "meson did not find virtio-accel-host via PKG_CONFIG_PATH=$pc_dir"
@@ -126,6 +140,20 @@ fi
 
 "$qdir/bin/qemu-system-x86_64" -device virtio-accel-pci,help 2>&1 | grep -q 'exec-allowlist' ||
   die "the built QEMU has no virtio-accel-pci device"
+"$qdir/bin/qemu-system-x86_64" -device vhost-user-accel-pci,help 2>&1 | grep -q 'chardev' ||
+  die "the built QEMU has no vhost-user-accel-pci device"
+
+# 6. The daemon: libvhost-user comes from this source tree, so CMake learns where it is only now.
+if [ "${VA_SKIP_HOST_BUILD:-0}" != 1 ]; then
+  vu_dir=$src/subprojects/libvhost-user
+  if [ "$(sed -n 's/^VUA_LIBVHOST_USER_DIR:PATH=//p' "$cmake_build/CMakeCache.txt")" != "$vu_dir" ] ||
+     ! grep -q 'vhost-user-accel' "$cmake_build/Makefile" 2>/dev/null; then
+    cmake -S "$repo" -B "$cmake_build" -DVUA_LIBVHOST_USER_DIR="$vu_dir" >/dev/null ||
+      die "cmake configure of $cmake_build (vhost-user-accel) failed"
+  fi
+  cmake --build "$cmake_build" --target vhost-user-accel -j "$jobs" >"$qdir/daemon-build.log" 2>&1 ||
+    { grep -E 'error' -A3 "$qdir/daemon-build.log" | head -20 >&2; die "building vhost-user-accel failed"; }
+fi
 
 say "up to date in $(( $(date +%s) - t0 )) s ($(ccache -s 2>/dev/null | grep -E '^ *Hits' | head -1 | xargs || true))"
 echo "$qdir/bin/qemu-system-x86_64"

@@ -6,12 +6,14 @@
 # it adds the bookworm-backports apt source when no source names it yet. Its ABI is discovered, never written here.
 set -euo pipefail
 
+# qemu: also what scripts/build-qemu.sh builds after QEMU, the vhost-user-accel daemon (libseccomp).
 declare -A GROUP=(
   [host]="build-essential cmake pkg-config googletest libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev valgrind libopenblas-dev clang-format python3 curl"
   [opencl]="ocl-icd-opencl-dev opencl-headers opencl-clhpp-headers pocl-opencl-icd clinfo"
   [qemu]="dpkg-dev build-essential ninja-build meson python3-venv pkg-config flex bison libglib2.0-dev
-          libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data"
+          libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data
+          libseccomp-dev"
   [guest]="linux-image-amd64 linux-headers-amd64 busybox-static cpio sparse gcc-multilib xz-utils"
   [libvirt]="libvirt-daemon-system libvirt-clients"
   [unikraft]="build-essential flex bison git python3"

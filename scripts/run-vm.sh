@@ -8,6 +8,8 @@
 #   --append STR      extra kernel command line
 #   --accel MODE      auto (default: KVM if a probe boot works within 20 s, else TCG), kvm or tcg
 #   --smp N --mem MB  guest size (default 2 CPUs, 512 MB)
+#   --shared-mem      guest RAM in a shared memfd (memory-backend-memfd,share=on): what a vhost-user
+#                     device backend such as vhost-user-accel needs to map it
 #   --timeout S       wall-clock limit (default 300)
 #   --log FILE        serial log (default build/guest/vm.log)
 # Exit status: 0 when QEMU exited 33 (isa-debug-exit 0x10) AND the serial log has "VA-GUEST-VERDICT: PASS";
@@ -24,6 +26,7 @@ SMP=2
 MEM=512
 TIMEOUT=300
 LOG=$ROOT/build/guest/vm.log
+SHARED_MEM=0
 EXTRA=()
 
 while [ $# -gt 0 ]; do
@@ -35,10 +38,11 @@ while [ $# -gt 0 ]; do
     --accel) ACCEL=$2; shift 2 ;;
     --smp) SMP=$2; shift 2 ;;
     --mem) MEM=$2; shift 2 ;;
+    --shared-mem) SHARED_MEM=1; shift ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
     --log) LOG=$2; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run-vm: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +56,8 @@ BASE=(-nodefaults -display none -no-reboot -m "$MEM" -smp "$SMP"
       -L /usr/share/seabios -L /usr/share/qemu
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -kernel "$KERNEL" -initrd "$INITRD")
+[ "$SHARED_MEM" = 1 ] &&
+  BASE+=(-object "memory-backend-memfd,id=va-mem,size=${MEM}M,share=on" -numa node,memdev=va-mem)
 CMDLINE="console=ttyS0 panic=-1 quiet loglevel=4 $APPEND"
 
 # KVM works only if a real boot gets through: on a host that is itself a guest with the nested "PVM" flavour of

@@ -14,7 +14,11 @@
 #   --env NAME=VALUE     environment for QEMU (e.g. VACCEL_PLUGINS=...); repeatable
 #   --run-as UID:GID     run QEMU as this user (a static DAC label): our QEMU and the host plugins
 #                        live in a build tree that libvirt's own qemu user may not be able to reach
-# The device gets id=va0, so its counters are /machine/peripheral/va0 stat-* in qom-get.
+#   --vhost-user SOCKET  out of process: -device vhost-user-accel-pci on a reconnecting chardev to a
+#                        vhost-user-accel daemon listening on SOCKET (started by the operator or its
+#                        supervisor, one per domain), guest RAM as a shared memfd (<memoryBacking>);
+#                        --device-opts then takes vhost-user-accel-pci properties (num-queues=N)
+# The device gets id=va0; in-process, its counters are /machine/peripheral/va0 stat-* in qom-get.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +30,7 @@ kernel="" initrd="" append=""
 devopts=""
 envs=()
 run_as=""
+vu_sock=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,7 +44,8 @@ while [ $# -gt 0 ]; do
     --device-opts) devopts=$2; shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
     --run-as) run_as=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --vhost-user) vu_sock=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "virtio-accel-domain: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +63,14 @@ if [ -n "$kernel" ]; then
   [ -n "$append" ] && boot+=$'\n'"    <cmdline>$(xml_escape "$append")</cmdline>"
 fi
 dev="virtio-accel-pci,id=va0${devopts:+,$devopts}"
+chardev=""
+membacking=""
+if [ -n "$vu_sock" ]; then
+  # reconnect=1: a restarted daemon is picked up again without restarting the domain.
+  chardev="socket,id=vua,path=$vu_sock,reconnect=1"
+  dev="vhost-user-accel-pci,id=va0,chardev=vua${devopts:+,$devopts}"
+  membacking="  <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
+fi
 seclabel=""
 if [ -n "$run_as" ]; then
   [[ "$run_as" =~ ^[0-9]+:[0-9]+$ ]] || { echo "virtio-accel-domain: --run-as wants UID:GID" >&2; exit 2; }
@@ -67,7 +81,8 @@ cat <<XML
 <domain type='$type' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>$(xml_escape "$name")</name>
   <memory unit='MiB'>$memory</memory>
-  <vcpu>1</vcpu>
+${membacking:+$membacking
+}  <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
 ${boot:+$boot
@@ -85,6 +100,11 @@ ${seclabel:+$seclabel
     <memballoon model='none'/>
   </devices>
   <qemu:commandline>
+XML
+if [ -n "$chardev" ]; then
+  printf "    <qemu:arg value='-chardev'/>\n    <qemu:arg value='%s'/>\n" "$(xml_escape "$chardev")"
+fi
+cat <<XML
     <qemu:arg value='-device'/>
     <qemu:arg value='$(xml_escape "$dev")'/>
 XML

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# libvirt launch of our QEMU with -device virtio-accel-pci (TCG here; no systemd: daemons by hand).
+# libvirt launch of our QEMU with -device virtio-accel-pci, then of a domain whose device is served
+# out of process by a vhost-user-accel daemon (TCG here; no systemd: daemons by hand).
 #
 # Usage: tests/libvirt/run.sh [CMAKE_BUILD_DIR]   (default: $VA_CMAKE_BUILD, else <repo>/build)
 #
 # Starts virtlogd and libvirtd unless a libvirtd already answers (and then stops only what it
 # started), defines a domain from scripts/libvirt/virtio-accel-domain.sh, starts it, finds the device
-# with query-pci and qom-get through virsh qemu-monitor-command, then destroys and undefines it.
+# with query-pci and qom-get through virsh qemu-monitor-command, then destroys and undefines it. The
+# second domain (scripts/libvirt/virtio-accel-domain.sh --vhost-user) uses a daemon this script starts:
+# the daemon sees the VMM connect, query-pci finds the device, the daemon exits 0 with the domain.
 # Exits non-zero on failure; the last line is "N passed, N failed".
 set -uo pipefail
 
@@ -134,5 +137,48 @@ else
 fi
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then ko "QEMU pid $pid still alive"
 else ok "QEMU process gone"; fi
+
+# --- the same through the out-of-process daemon ------------------------------------------------
+daemon=$cb/vhost-user-accel/vhost-user-accel
+[ -x "$daemon" ] || { ko "vhost-user-accel daemon built"; finish; }
+vu_dir=$out/vu
+mkdir -p "$vu_dir" && chmod 755 "$vu_dir"
+sock=$vu_dir/$name.sock
+rm -f "$sock"
+"$daemon" --socket-path "$sock" --plugins "$noop" --num-queues 2 >"$out/daemon.log" 2>&1 &
+dpid=$!
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+[ -S "$sock" ] && ok "vhost-user-accel daemon listening" || { ko "daemon socket: $(cat "$out/daemon.log")"; finish; }
+"$repo/scripts/libvirt/virtio-accel-domain.sh" --name "$name" --type qemu --memory 128 \
+  --emulator "$qemu" --vhost-user "$sock" --device-opts num-queues=2 --run-as "$(id -u):$(id -g)" >"$xml" ||
+  { ko "generate vhost-user domain XML"; finish; }
+if virt-xml-validate "$xml" domain >/dev/null 2>&1; then ok "vhost-user domain XML validates"
+else ko "vhost-user domain XML does not validate"; fi
+if virsh define "$xml" >/dev/null && virsh start "$name" >/dev/null; then ok "vhost-user domain defined and started"
+else
+  ko "vhost-user domain start"
+  tail -20 "/var/log/libvirt/qemu/$name.log" 2>/dev/null
+  kill "$dpid" 2>/dev/null
+  finish
+fi
+grep -q 'VMM connected; serving 2 queue' "$out/daemon.log" && ok "QEMU connected to the daemon" ||
+  ko "daemon log: $(cat "$out/daemon.log")"
+pci=$(virsh qemu-monitor-command "$name" '{"execute":"query-pci"}')
+if python3 - "$pci" <<'PY'
+import json, sys
+devs = [d for b in json.loads(sys.argv[1])["return"] for d in b["devices"]]
+hit = [d for d in devs if d["id"]["vendor"] == 0x1af4 and d["id"]["device"] == 0x107a]
+sys.exit(0 if hit and hit[0]["qdev_id"] == "va0" else 1)
+PY
+then ok "query-pci shows vhost-user-accel-pci (1af4:107a, qdev_id va0)"
+else ko "query-pci lacks 1af4:107a: $pci"; fi
+mig=$(virsh qemu-monitor-command "$name" \
+  '{"execute":"migrate","arguments":{"uri":"exec:cat >/dev/null"}}' 2>&1)
+if grep -q 'vhost-user-accel' <<<"$mig"; then ok "migration is blocked with a reason naming vhost-user-accel"
+else ko "migrate: $mig"; fi
+virsh destroy "$name" >/dev/null; virsh undefine "$name" >/dev/null
+rc=124
+for _ in $(seq 100); do kill -0 "$dpid" 2>/dev/null || { wait "$dpid"; rc=$?; break; }; sleep 0.1; done
+[ $rc -eq 0 ] && ok "daemon exited 0 with the domain" || { ko "daemon exit $rc"; kill "$dpid" 2>/dev/null; }
 
 finish

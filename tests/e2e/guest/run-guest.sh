@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the e2e VM as /test.sh (scripts/build-guest-image.sh's /init).
 # Kernel command line (set by tests/e2e/run.sh):
-#   va.e2e=main|guestcode|opencl   which scenario this VM runs
+#   va.e2e=main|guestcode|opencl|failover|bench   which scenario this VM runs
 #   va.rt=DIR               runtime build dir (libvaccel + plugins), same path as on the host
 #   va.bin=DIR              e2e programs and libe2e-exec.so, same path as on the host
 #   va.lib=PATH             libmytestlib.so (on the device's exec allow-list in "main")
@@ -37,6 +37,31 @@ if [ "$MODE" = opencl ]; then
   # Device: plugins=opencl:cpu. The host's OpenCL plugin must execute these ops.
   run executor "$BIN/e2e_executor" opencl
   run stats.idle "$BIN/e2e_stats" --expect-idle 5 opencl.host_idle_at_end
+  exit $rc
+fi
+
+if [ "$MODE" = failover ]; then
+  # vhost-user mode only: the host kills the daemon on "KILL" and starts a new one on "RESTART".
+  # check NAME CMD...: a command that must succeed, counted as a check of its own
+  check() { n=$1; shift; if "$@"; then pass "$n"; else fail "$n" "exit status $?"; fi; }
+  check failover.before "$BIN/e2e_vhost" noop
+  "$BIN/e2e_vhost" busy "$E2ELIB" 20000 > /tmp/busy 2>&1 & busy=$!
+  sleep 1
+  echo "VUA-FAILOVER KILL"
+  wait $busy && fail failover.inflight_fails "the call in flight succeeded" || pass failover.inflight_fails
+  cat /tmp/busy
+  t=0; while "$BIN/e2e_vhost" noop >/dev/null 2>&1 && [ $t -lt 100 ]; do sleep 0.1; t=$((t+1)); done
+  "$BIN/e2e_vhost" noop && fail failover.down_fails "a call succeeded without a daemon" || pass failover.down_fails
+  echo "VUA-FAILOVER RESTART"
+  t=0; until "$BIN/e2e_vhost" noop >/dev/null 2>&1 || [ $t -ge 300 ]; do sleep 0.1; t=$((t+1)); done
+  check failover.after_restart "$BIN/e2e_vhost" noop
+  check failover.exec_after_restart "$BIN/e2e_vhost" busy "$E2ELIB" 10
+  dmesg | grep -E 'WARNING:|BUG:|Oops' && fail failover.kernel_log "warnings in dmesg" || pass failover.kernel_log_clean
+  exit $rc
+fi
+
+if [ "$MODE" = bench ]; then
+  run bench.transport "$BIN/e2e_vhost" bench "$E2ELIB" "$(arg bench)"
   exit $rc
 fi
 
