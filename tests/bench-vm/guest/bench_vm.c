@@ -48,7 +48,7 @@ static struct {
 	const char *node, *tcp, *serial;
 	int rounds, batch, bw_max_mib;
 	double thr_seconds;
-} opt = { "/dev/accel", NULL, NULL, 20, 100, 64, 2.0 };
+} opt = { "/dev/virtio-accel0", NULL, NULL, 20, 100, 64, 2.0 };
 
 static int errors;
 

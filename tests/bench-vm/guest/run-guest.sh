@@ -12,10 +12,8 @@ export LD_LIBRARY_PATH=$RT
 export VACCEL_PLUGINS=$RT/libvaccel-virtio.so:$RT/libvaccel-noop.so
 export VACCEL_LOG_LEVEL=1
 
-# the device node: /dev/accel before the driver rename, the per-device node after it
-NODE=
-for n in /dev/virtio-accel0 /dev/virtio_accel0 /dev/accel; do [ -c "$n" ] && { NODE=$n; break; }; done
-[ -n "$NODE" ] || { echo "BV ERR node: no device node"; ls /dev; exit 1; }
+NODE=/dev/virtio-accel0
+[ -c "$NODE" ] || { echo "BV ERR node: no $NODE"; ls /dev; exit 1; }
 
 # virtio-net: static address in slirp's default network
 ip link set lo up
