@@ -24,8 +24,11 @@ static const char usage[] =
 "  --socket-path PATH        listening vhost-user socket (required)\n"
 "  --plugins LIST            host vAccel plugins, ':'-separated .so paths\n"
 "                            (default: $VACCEL_PLUGINS)\n"
-"  --exec-allowlist LIST     host libraries exec may load, ':'-separated\n"
-"                            (default: none, exec is denied)\n"
+"  --exec-allowlist LIST     what exec may call: ':'-separated absolute\n"
+"                            library paths, each optionally followed by the\n"
+"                            only symbols of it allowed (/lib/a.so:f:g); a\n"
+"                            path alone allows only functions defined in\n"
+"                            that library (default: none, exec is denied)\n"
 "  --allow-guest-code        let exec-with-resource run guest-shipped code\n"
 "  --no-profiling            do not offer VIRTIO_ACCEL_F_PROFILING\n"
 "  --num-queues N            request virtqueues (default 1)\n"
@@ -36,6 +39,10 @@ static const char usage[] =
 "  --max-request-bytes N     device-readable bytes per request\n"
 "  --max-response-bytes N    device-writable bytes per request\n"
 "  --max-resource-bytes N    bytes of all registered resources\n"
+"  --max-staging-bytes N     host memory for staged arguments of all requests\n"
+"                            in flight; beyond it requests fail with QUOTA\n"
+"  --max-op-cost N           multiply-adds one SGEMM/TORCH_SGEMM/FPGA_MMULT\n"
+"                            may cost\n"
 "Sandbox:\n"
 "  --user NAME               user to run as when started as root\n"
 "                            (default: nobody)\n"
@@ -66,7 +73,7 @@ enum {
 	OPT_NO_PROF, OPT_QUEUES, OPT_WORKERS, OPT_SESSIONS, OPT_RESOURCES,
 	OPT_REQ_BYTES, OPT_RESP_BYTES, OPT_RES_BYTES, OPT_USER, OPT_SECCOMP,
 	OPT_NO_TMP, OPT_TMP_SIZE, OPT_NOFILE, OPT_MEMORY, OPT_RESET,
-	OPT_LOG, OPT_SPAWN,
+	OPT_LOG, OPT_SPAWN, OPT_STAGING, OPT_OP_COST,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +89,8 @@ static const struct option longopts[] = {
 	{ "max-request-bytes", required_argument, NULL, OPT_REQ_BYTES },
 	{ "max-response-bytes", required_argument, NULL, OPT_RESP_BYTES },
 	{ "max-resource-bytes", required_argument, NULL, OPT_RES_BYTES },
+	{ "max-staging-bytes", required_argument, NULL, OPT_STAGING },
+	{ "max-op-cost", required_argument, NULL, OPT_OP_COST },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "no-private-tmp", no_argument, NULL, OPT_NO_TMP },
@@ -187,6 +196,14 @@ int vua_parse_options(int argc, char **argv, struct vua_options *o)
 		case OPT_RES_BYTES:
 			ok = parse_u64(name, optarg, 1, UINT64_MAX,
 				       &o->max_resource_bytes);
+			break;
+		case OPT_STAGING:
+			ok = parse_u64(name, optarg, 1, UINT64_MAX,
+				       &o->max_staging_bytes);
+			break;
+		case OPT_OP_COST:
+			ok = parse_u64(name, optarg, 1, UINT64_MAX,
+				       &o->max_op_cost);
 			break;
 		case OPT_USER: o->user = optarg; break;
 		case OPT_SECCOMP:

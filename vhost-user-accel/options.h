@@ -33,6 +33,8 @@ struct vua_options {
 	uint64_t max_request_bytes;
 	uint64_t max_response_bytes;
 	uint64_t max_resource_bytes;
+	uint64_t max_staging_bytes;
+	uint64_t max_op_cost;
 	int log_level;               /* 1 error .. 4 debug */
 	uint32_t reset_timeout_ms;
 	/* sandbox */

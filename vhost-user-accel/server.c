@@ -389,6 +389,10 @@ struct vua_server *vua_server_new(const struct vua_options *o)
 		ho.max_response_bytes = o->max_response_bytes;
 	if (o->max_resource_bytes)
 		ho.max_resource_bytes = o->max_resource_bytes;
+	if (o->max_staging_bytes)
+		ho.max_staging_bytes = o->max_staging_bytes;
+	if (o->max_op_cost)
+		ho.max_op_cost = o->max_op_cost;
 	if (ho.max_segments > VUA_MAX_SEGMENTS)
 		ho.max_segments = VUA_MAX_SEGMENTS;
 	ho.profiling = o->profiling;

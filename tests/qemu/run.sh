@@ -66,19 +66,20 @@ fi
 help=$("$qemu" -device virtio-accel-pci,help 2>&1)
 missing=""
 for prop in num-queues queue-size num-workers max-sessions max-resources max-request-bytes \
-            max-response-bytes max-resource-bytes plugins exec-allowlist allow-guest-code profiling \
-            stat-requests stat-errors stat-bytes-in stat-bytes-out stat-in-flight stat-sessions; do
+            max-response-bytes max-resource-bytes max-staging-bytes max-op-cost plugins exec-allowlist \
+            allow-guest-code profiling stat-requests stat-errors stat-bytes-in stat-bytes-out stat-in-flight \
+            stat-sessions stat-staging-bytes stat-staging-limit stat-abandoned; do
   grep -q "^  $prop=" <<<"$help" || missing="$missing $prop"
 done
 if [ -z "$missing" ]; then ok "virtio-accel-pci,help lists all properties"; else ko "help lacks:$missing"; fi
 
 # --- realize through QMP on stdio (no guest, -accel qtest keeps the CPUs idle) -----------------
-qmp_run() { # qmp_run ENV... -- QEMU-ARGS...: prints QEMU's output for a qom-get of stat-sessions
+qmp_run() { # qmp_run ENV... -- QEMU-ARGS...: prints QEMU's output for a qom-get of $QOM_PROP (stat-sessions)
   local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
   printf '%s\n' '{"execute":"qmp_capabilities"}' \
-    '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/va0","property":"stat-sessions"}}' \
+    '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/va0","property":"'"${QOM_PROP:-stat-sessions}"'"}}' \
     '{"execute":"quit"}' |
     env -u VACCEL_PLUGINS "${envs[@]}" timeout 30 "$qemu" -M pc -nodefaults -display none \
       -accel qtest -qmp stdio "$@" 2>&1
@@ -97,6 +98,13 @@ o=$(qmp_run -- -device "virtio-accel-pci,id=va0,plugins=$noop,num-queues=0")
 rc=$?
 if [ $rc -eq 1 ] && grep -q 'num-queues' <<<"$o"; then ok "num-queues=0 is refused"
 else ko "num-queues=0: rc=$rc $o"; fi
+# The staging budget (issue 9 item 6) is a property, and its QOM counters report it.
+o=$(QOM_PROP=stat-staging-limit qmp_run -- -device "virtio-accel-pci,id=va0,plugins=$noop,max-staging-bytes=123456789")
+if grep -q '"return": 123456789' <<<"$o"; then ok "max-staging-bytes reaches host-backend (stat-staging-limit)"
+else ko "max-staging-bytes: $o"; fi
+o=$(QOM_PROP=stat-staging-bytes qmp_run -- -device "virtio-accel-pci,id=va0,plugins=$noop")
+if grep -q '"return": 0' <<<"$o"; then ok "stat-staging-bytes reads 0 when idle"
+else ko "stat-staging-bytes: $o"; fi
 
 # --- the qtest ---------------------------------------------------------------------------------
 log=$out/qtest.log
