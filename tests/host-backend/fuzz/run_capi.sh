@@ -8,7 +8,7 @@
 set -euo pipefail
 secs=${1:-60}
 root=$(cd "$(dirname "$0")/../../.." && pwd)
-out=${2:-$root/build/fuzz-capi}
+out=$(realpath -m "${2:-$root/build/fuzz-capi}")  # absolute: the exec allow-list takes absolute paths only
 shift $(( $# < 2 ? $# : 2 ))
 mkdir -p "$out/corpus" "$out/artifacts"
 bld=$out/build
