@@ -121,7 +121,7 @@ static int add_blob(struct vaccel_resource *res, const char *name,
 
 	if (!b)
 		return VACCEL_ENOMEM;
-	b->type = VACCEL_BLOB_BUF;
+	b->type = VACCEL_BLOB_BUFFER;
 	b->name = strdup(name);
 	b->data = malloc(size ? size : 1);
 	arr = realloc(res->blobs, (res->nr_blobs + 1) * sizeof(*arr));
