@@ -1,4 +1,4 @@
-// Structural validation of requests (spec §10-§16). Everything here runs on
+// Structural validation of requests (spec §7, §8). Everything here runs on
 // bytes copied out of guest memory exactly once; all arithmetic on
 // guest-controlled numbers is overflow-checked.
 #include <cstring>

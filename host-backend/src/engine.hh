@@ -1,4 +1,4 @@
-// The request engine: one chain in, one response out (spec §10-§16).
+// The request engine: one chain in, one response out (spec §7-§9).
 // Stateless per request apart from the session table; safe to call from many
 // threads at once, each with its own Scratch.
 #pragma once

@@ -1,4 +1,4 @@
-// Semantic validation of REQ_RUN arguments, per operation (spec §14).
+// Semantic validation of REQ_RUN arguments, per operation (spec §8.3).
 //
 // An accelerator plugin trusts the sizes it is given (a GEMM reads m*k floats
 // from A). The guest chooses both the sizes and the buffers, so before any

@@ -61,7 +61,7 @@ struct BlobList {
 inline constexpr uint64_t kRunOutputBase =
     sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp);
 
-// Structural validation of one chain (spec §10-§16). On failure the returned
+// Structural validation of one chain (spec §7, §8). On failure the returned
 // status is what the guest gets; req->request_id is filled whenever the header
 // could be read so the error can still be matched to its request.
 // `blobs` may be null unless the request is a RESOURCE_REGISTER.

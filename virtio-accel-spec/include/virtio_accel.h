@@ -28,25 +28,25 @@ typedef uint32_t va_le32;
 typedef uint64_t va_le64;
 #endif
 
-/* §1 Identification. 58 is not assigned by virtio 1.3 and is not one of the
+/* [spec §1] Identification. 58 is not assigned by virtio 1.3 and is not one of the
  * IDs other hypervisors use for unofficial devices (they count down from 63). */
 #define VIRTIO_ID_ACCEL 58
 #define VIRTIO_ACCEL_PCI_VENDOR_ID 0x1af4
 #define VIRTIO_ACCEL_PCI_DEVICE_ID (0x1040 + VIRTIO_ID_ACCEL) /* 0x107a */
 
-/* §2 Protocol version: major changes are incompatible, minor ones add. */
+/* [spec §2] Protocol version: major changes are incompatible, minor ones add. */
 #define VIRTIO_ACCEL_VERSION_MAJOR 1
 #define VIRTIO_ACCEL_VERSION_MINOR 0
 #define VIRTIO_ACCEL_VERSION \
 	((VIRTIO_ACCEL_VERSION_MAJOR << 16) | VIRTIO_ACCEL_VERSION_MINOR)
 
-/* §3 Feature bits (device-specific range 0..23). */
+/* [spec §3] Feature bits (device-specific range 0..23). */
 #define VIRTIO_ACCEL_F_MQ        0 /* num_request_queues > 1 may be used */
 #define VIRTIO_ACCEL_F_PROFILING 1 /* REQ_TIMERS_GET is served */
 
-/* §4 Virtqueues: request queues 0 .. num_request_queues-1; no other queue. */
+/* [spec §4] Virtqueues: request queues 0 .. num_request_queues-1; no other queue. */
 
-/* §5 Device configuration layout (read-only, constant after reset). */
+/* [spec §5] Device configuration layout (read-only, constant after reset). */
 struct virtio_accel_config {
 	va_le32 version;            /* VIRTIO_ACCEL_VERSION */
 	va_le32 num_request_queues; /* >= 1 */
@@ -60,7 +60,7 @@ struct virtio_accel_config {
 	va_le64 supported_ops;      /* bit n set: VIRTIO_ACCEL_OP n is served */
 };
 
-/* §6 Request types: what a request asks the device to do. */
+/* [spec §8] Request types: what a request asks the device to do. */
 #define VIRTIO_ACCEL_REQ_SESSION_CREATE      0x0001
 #define VIRTIO_ACCEL_REQ_SESSION_DESTROY     0x0002
 #define VIRTIO_ACCEL_REQ_RESOURCE_REGISTER   0x0010
@@ -69,7 +69,7 @@ struct virtio_accel_config {
 #define VIRTIO_ACCEL_REQ_TIMERS_GET          0x0030
 #define VIRTIO_ACCEL_REQ_STATS_GET           0x0031
 
-/* §7 Status codes (virtio_accel_resp_hdr.status). */
+/* [spec §9] Status codes (virtio_accel_resp_hdr.status). */
 #define VIRTIO_ACCEL_S_OK            0  /* done; payload as the request type says */
 #define VIRTIO_ACCEL_S_MALFORMED     1  /* structurally invalid request */
 #define VIRTIO_ACCEL_S_UNSUPPORTED   2  /* unknown/disabled request type or op */
@@ -83,7 +83,7 @@ struct virtio_accel_config {
 #define VIRTIO_ACCEL_S_BAD_ARGS      10 /* args do not match the op's schema */
 #define VIRTIO_ACCEL_S_MAX           10
 
-/* §8 Accelerator operations carried by REQ_RUN. Our own stable numbering;
+/* [spec §8.3] Accelerator operations carried by REQ_RUN. Our own stable numbering;
  * NOT vAccel's vaccel_op_type_t, which has changed between releases. */
 #define VIRTIO_ACCEL_OP_NOOP                1
 #define VIRTIO_ACCEL_OP_EXEC                2
@@ -111,12 +111,12 @@ struct virtio_accel_config {
 #define VIRTIO_ACCEL_OP_OPENCV              24
 #define VIRTIO_ACCEL_OP_MAX                 24
 
-/* §9 Resource types (REQ_RESOURCE_REGISTER), same meaning as vAccel's. */
+/* [spec §8.2] Resource types (REQ_RESOURCE_REGISTER), same meaning as vAccel's. */
 #define VIRTIO_ACCEL_RES_LIB   1
 #define VIRTIO_ACCEL_RES_DATA  2
 #define VIRTIO_ACCEL_RES_MODEL 3
 
-/* §10 Common headers. A request's device-readable part starts with a
+/* [spec §7] Common headers. A request's device-readable part starts with a
  * request header; its device-writable part starts with a response header. */
 struct virtio_accel_req_hdr {
 	va_le32 type;        /* VIRTIO_ACCEL_REQ_* */
@@ -135,7 +135,7 @@ struct virtio_accel_resp_hdr {
 	va_le32 reserved;    /* 0 */
 };
 
-/* §11 SESSION_CREATE payload. flags low 16 bits: vAccel plugin-type hint
+/* [spec §8.1] SESSION_CREATE payload. flags low 16 bits: vAccel plugin-type hint
  * (VACCEL_PLUGIN_* bits); high 16 bits reserved, 0. */
 struct virtio_accel_session_create {
 	va_le32 flags;
@@ -147,7 +147,7 @@ struct virtio_accel_id_resp {
 	va_le64 id;
 };
 
-/* §12 RESOURCE_REGISTER payload: header, nr_blobs blob descriptors, then for
+/* [spec §8.2] RESOURCE_REGISTER payload: header, nr_blobs blob descriptors, then for
  * each blob in order its name bytes (name_len, no NUL) and its data bytes
  * (size). The resource belongs to the request's session. */
 struct virtio_accel_resource_register {
@@ -171,7 +171,7 @@ struct virtio_accel_resource_unregister {
 	va_le64 resource_id;
 };
 
-/* §13 RUN payload: this header, nr_in + nr_out argument descriptors (inputs
+/* [spec §8.3] RUN payload: this header, nr_in + nr_out argument descriptors (inputs
  * first), then the input bytes back to back. The writable part holds the
  * response header, a virtio_accel_run_resp, then the output regions back to
  * back with the capacities given by the output descriptors. */
@@ -204,7 +204,7 @@ struct virtio_accel_run_resp {
 	va_le64 exec_ns;                          /* host execution time */
 };
 
-/* §14 Typed parameter blocks: input argument 0 of the ops that take scalars.
+/* [spec §8.3] Typed parameter blocks: input argument 0 of the ops that take scalars.
  * Floats are IEEE-754 binary32 bit patterns. */
 struct virtio_accel_sgemm_params {
 	va_le64 m, n, k;
@@ -243,7 +243,7 @@ struct virtio_accel_torch_sgemm_params {
 	va_le32 reserved; /* 0 */
 };
 
-/* §15 TIMERS_GET response payload: header then nr_timers entries, one per op
+/* [spec §8.4] TIMERS_GET response payload: header then nr_timers entries, one per op
  * the session ran at least once (needs VIRTIO_ACCEL_F_PROFILING). */
 struct virtio_accel_timers_resp {
 	va_le32 nr_timers;
@@ -257,7 +257,7 @@ struct virtio_accel_timer {
 	va_le64 max_ns;
 };
 
-/* §16 STATS_GET response payload: device-wide counters since reset. */
+/* [spec §8.5] STATS_GET response payload: device-wide counters since reset. */
 struct virtio_accel_stats {
 	va_le64 requests;
 	va_le64 errors;    /* responses with status != S_OK, and dropped chains */

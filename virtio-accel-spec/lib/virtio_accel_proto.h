@@ -46,7 +46,7 @@ extern "C" {
 /*
  * X(NAME, resource, nr_in, nr_out, params_size): NAME pastes onto
  * VIRTIO_ACCEL_OP_; params_size is the size of input 0's parameter block
- * (spec §14), 0 for ops without one.
+ * (spec §8.3), 0 for ops without one.
  */
 #define VIRTIO_ACCEL_OPS(X)                                                   \
 	X(NOOP, VA_RES_NONE, 0, 0, 0)                                      \

@@ -19,7 +19,7 @@ namespace vaccel_virtio {
 
 // One RUN request being built: the op, the resource it names and the input
 // and output argument descriptors in the driver's ioctl format. Parameter
-// blocks (§14) live inside the Request itself (in the C encoder's va_run), so
+// blocks (spec §8.3) live inside the Request itself (in the C encoder's va_run), so
 // a Request must stay where it was built until the ioctl returns (it is
 // neither copied nor moved).
 struct Request {
@@ -145,7 +145,7 @@ void encode_model_op(Request &r, uint32_t op, uint64_t remote_resource);
 // there is none.
 uint32_t wire_resource_type(vaccel_resource_type_t type);
 
-// True if a blob name is acceptable on the wire (§12):
+// True if a blob name is acceptable on the wire (spec §8.2):
 // [A-Za-z0-9._-]{1,255}, not "." or "..".
 bool valid_blob_name(const char *name);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Remote resource ids. A vAccel resource may be registered with several
 // sessions; through the device each registration is a separate host resource
-// (resources belong to a session on the wire, §12), so the id is kept per
+// (resources belong to a session on the wire, spec §8.2), so the id is kept per
 // (local resource id, local session id). Thread-safe.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The per-op encodings against virtio-accel-spec §8.3 / §14.
+// The per-op encodings against virtio-accel-spec §8.3.
 #include <cstring>
 
 #include <gtest/gtest.h>
