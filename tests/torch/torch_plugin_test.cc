@@ -381,6 +381,8 @@ TEST_F(TorchPlugin, BadInputIsAnErrorAndThePluginKeepsServing) {
     std::copy(side, side + 4, huge.begin() + 16);
     std::copy(side, side + 4, huge.begin() + 20);
     bad_images.push_back(huge);
+    // a BMP whose height is INT32_MIN (found by tests/torch/fuzz.sh: its magnitude overflowed int32_t)
+    bad_images.push_back({'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0x80});
     for (auto &img : bad_images) {
       Result r = classify(&s.s, img);
       // a truncated JPEG may still decode (libjpeg fills in grey); anything else must be refused

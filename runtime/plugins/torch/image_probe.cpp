@@ -81,7 +81,9 @@ int probe(const uint8_t *d, size_t n, uint32_t *width, uint32_t *height, std::st
 			int32_t sw = le32(d + 18), sh = le32(d + 22);
 			ok = sw > 0 && sh != 0 && sh != INT32_MIN;
 			w = static_cast<uint32_t>(sw);
-			h = static_cast<uint32_t>(sh < 0 ? -sh : sh);
+			/* |sh| in unsigned arithmetic: -INT32_MIN overflows int32_t
+			 * (that header is refused by `ok` above anyway) */
+			h = sh < 0 ? 0u - static_cast<uint32_t>(sh) : static_cast<uint32_t>(sh);
 		}
 	}
 	if (!known) {
