@@ -3,10 +3,13 @@
 // cleanup, run directory, and the configuration snapshot.
 #include "internal.hpp"
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vaccel_rt {
@@ -56,13 +59,44 @@ std::vector<std::string> split_colon(const char *s)
 	return out;
 }
 
+// Run directories are named vaccel.<pid>.XXXXXX so that one left behind by a
+// process that died without vaccel_cleanup() (a crash, SIGKILL) can be told
+// apart from a live process's: it is removed when a later process creates
+// its own. Only directories (never symlinks) owned by this user whose
+// process no longer exists are touched; a reused pid merely keeps a stale
+// directory a little longer.
+void remove_stale_rundirs(const std::string &base)
+{
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator(base, ec)) {
+		const std::string name = e.path().filename().string();
+		if (name.rfind("vaccel.", 0) != 0)
+			continue;
+		char *end = nullptr;
+		errno = 0;
+		long pid = strtol(name.c_str() + 7, &end, 10);
+		if (errno || pid <= 0 || !end || *end != '.' || pid == getpid())
+			continue;
+		struct stat st;
+		if (lstat(e.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != getuid())
+			continue;
+		if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)
+			continue; // alive, or not ours to judge
+		std::error_code rm;
+		std::filesystem::remove_all(e.path(), rm);
+	}
+}
+
 std::string create_rundir()
 {
 	std::string base = "/tmp";
 	if (const char *x = getenv("XDG_RUNTIME_DIR");
 	    x && *x && access(x, W_OK) == 0)
 		base = x;
-	std::string tmpl = base + "/vaccel.XXXXXX";
+	remove_stale_rundirs(base);
+	std::string tmpl =
+		base + "/vaccel." + std::to_string(getpid()) + ".XXXXXX";
 	std::vector<char> buf(tmpl.begin(), tmpl.end());
 	buf.push_back('\0');
 	if (!mkdtemp(buf.data()))
