@@ -154,14 +154,18 @@ int dispatch(const char *api, vaccel_op_type_t op, const SessionPtr &s,
 						      s->transport);
 	if (cands.empty()) {
 		if (s->transport)
-			return fail(VACCEL_ENOTSUP,
+			return quiet_fail(VACCEL_ENOTSUP,
 				    "%s: transport plugin '%s' does not implement %s",
 				    api, s->transport->name,
 				    vaccel_op_type_to_base_str(op));
-		return fail(VACCEL_ENOTSUP,
+		return quiet_fail(VACCEL_ENOTSUP,
 			    "%s: no loaded plugin implements %s", api,
 			    vaccel_op_type_to_base_str(op));
 	}
+	// An op's failure is its result: the caller gets the code and
+	// vaccel_last_error(). It is logged at debug level only, so that a
+	// caller who fails ops on purpose (a hostile guest, through a host
+	// runtime) cannot flood the host's log.
 	const uint64_t t0 = now_ns();
 	int ret = VACCEL_ENOTSUP;
 	const char *used = nullptr;
@@ -176,10 +180,10 @@ int dispatch(const char *api, vaccel_op_type_t op, const SessionPtr &s,
 	}
 	op_prof_record(op, now_ns() - t0);
 	if (ret == VACCEL_ENOTSUP)
-		return fail(ret, "%s: every plugin implementing %s declined it",
+		return quiet_fail(ret, "%s: every plugin implementing %s declined it",
 			    api, vaccel_op_type_to_base_str(op));
 	if (ret != VACCEL_OK)
-		return fail(ret, "%s: plugin %s failed with %d", api, used,
+		return quiet_fail(ret, "%s: plugin %s failed with %d", api, used,
 			    ret);
 	return ret;
 }

@@ -204,6 +204,23 @@ TEST_F(CpuOps, MinmaxClampsAndReportsExtremes)
 	EXPECT_EQ(vaccel_minmax(&s, in, 6, 0, 10, out, nullptr, &mx), VACCEL_EINVAL);
 }
 
+// A failed op is the caller's result, not a host log line (issue 9 item 4: a
+// guest failing ops on purpose must not flood the host runtime's log).
+TEST_F(CpuOps, FailedOpsDoNotWriteToTheLog)
+{
+	Session s;
+	unsigned char img[8] = {}, t[16], n[16];
+	testing::internal::CaptureStderr();
+	for (int i = 0; i < 50; i++) {
+		EXPECT_EQ(vaccel_image_classification(&s, img, t, n, 8, 16, 16),
+			  VACCEL_ENOTSUP);
+		EXPECT_EQ(vaccel_noop(&s), VACCEL_ENOTSUP);
+	}
+	EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+	EXPECT_NE(std::string(vaccel_last_error()).find("NOOP"),
+		  std::string::npos);
+}
+
 TEST_F(CpuOps, ImageAndModelOpsAreUnsupported)
 {
 	Session s;
