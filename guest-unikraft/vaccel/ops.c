@@ -191,23 +191,31 @@ static int scalar(const struct vaccel_arg *a, void *out, size_t size)
 	return 1;
 }
 
+/* Upstream 0.8's layout: m n k alpha a lda b ldb beta ldc (row-major). */
 static int genop_sgemm(struct vaccel_session *s, struct vaccel_arg *r, int nr,
 		       struct vaccel_arg *w, int nw)
 {
-	int64_t m, n, k;
+	int64_t m, n, k, lda, ldb, ldc;
 	float alpha, beta;
 
-	if (nr != 7 || nw != 1 || !scalar(&r[0], &m, 8) ||
+	if (nr != 10 || nw != 1 || !scalar(&r[0], &m, 8) ||
 	    !scalar(&r[1], &n, 8) || !scalar(&r[2], &k, 8) ||
-	    !scalar(&r[3], &alpha, 4) || !scalar(&r[6], &beta, 4))
+	    !scalar(&r[3], &alpha, 4) || !scalar(&r[5], &lda, 8) ||
+	    !scalar(&r[7], &ldb, 8) || !scalar(&r[8], &beta, 4) ||
+	    !scalar(&r[9], &ldc, 8))
 		return VACCEL_EINVAL;
 	if (m < 0 || n < 0 || k < 0 || m > (1 << 20) || n > (1 << 20) ||
-	    k > (1 << 20) || r[4].size / 4 < (size_t)(m * k) ||
-	    r[5].size / 4 < (size_t)(k * n) || w[0].size / 4 < (size_t)(m * n))
+	    k > (1 << 20) || lda < k || ldb < n || ldc < n || lda < 1 ||
+	    ldb < 1 || ldc < 1 || lda > (1 << 20) || ldb > (1 << 20) ||
+	    ldc > (1 << 20))
 		return VACCEL_EINVAL;
-	return vaccel_sgemm(s, m, n, k, alpha, r[4].buf, k > 1 ? k : 1,
-			    r[5].buf, n > 1 ? n : 1, beta, w[0].buf,
-			    n > 1 ? n : 1);
+	/* the last row needs only its own columns, as the runtime's check */
+	if ((m && k && r[4].size / 4 < (size_t)((m - 1) * lda + k)) ||
+	    (k && n && r[6].size / 4 < (size_t)((k - 1) * ldb + n)) ||
+	    (m && n && w[0].size / 4 < (size_t)((m - 1) * ldc + n)))
+		return VACCEL_EINVAL;
+	return vaccel_sgemm(s, m, n, k, alpha, r[4].buf, lda, r[6].buf, ldb,
+			    beta, w[0].buf, ldc);
 }
 
 static int genop_minmax(struct vaccel_session *s, struct vaccel_arg *r, int nr,
@@ -253,11 +261,12 @@ int vaccel_genop(struct vaccel_session *sess, struct vaccel_arg *read,
 		return vaccel_exec(sess, r[0].buf, r[1].buf, r + 2,
 				   (size_t)(nr - 2), w, (size_t)nw);
 	case VACCEL_OP_IMAGE_CLASSIFY:
+		/* as upstream: write = out_imgname, out_text */
 		if (nr != 1 || nw != 2)
 			return VACCEL_EINVAL;
-		return vaccel_image_classification(sess, r[0].buf, w[0].buf,
-						   w[1].buf, r[0].size,
-						   w[0].size, w[1].size);
+		return vaccel_image_classification(sess, r[0].buf, w[1].buf,
+						   w[0].buf, r[0].size,
+						   w[1].size, w[0].size);
 	case VACCEL_OP_FPGA_VECTORADD:
 		if (nr != 2 || nw != 1 || w[0].size < r[0].size)
 			return VACCEL_EINVAL;

@@ -412,6 +412,8 @@ int run_tensors(vaccel_session *sess, size_t nout, uint64_t capacity,
 }
 
 // Allocates the framework's tensor for output j and copies the host's bytes.
+// No dimensions and no bytes: the host's plugin returned no tensor (NULL),
+// and so does this call (vAccel 0.8's tensors have at least one dimension).
 template <typename Tensor, typename Dim, typename Alloc>
 int take_output(const TensorRun &tr, size_t j, Tensor **out, Alloc alloc)
 {
@@ -420,6 +422,8 @@ int take_output(const TensorRun &tr, size_t j, Tensor **out, Alloc alloc)
 	for (uint32_t i = 0; i < v.nr_dims; i++)
 		dims[i] = static_cast<Dim>(v.dims[i]);
 	*out = nullptr;
+	if (v.nr_dims == 0 && v.size == 0)
+		return VACCEL_OK;
 	int ret = alloc(out, static_cast<int>(v.nr_dims), dims, v.data_type,
 			static_cast<size_t>(v.size));
 	if (ret == VACCEL_OK && v.size)

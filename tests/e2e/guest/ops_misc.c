@@ -229,12 +229,13 @@ out:
 static int genop_sgemm(struct vaccel_session *s, float *c)
 {
 	uint8_t op = VACCEL_OP_BLAS_SGEMM;
-	int64_t m = 4, n = 5, k = 3;
+	int64_t m = 4, n = 5, k = 3, lda = 3, ldb = 5, ldc = 5;
 	float alpha = 1.5f, beta = 0.0f, a[12], b[15];
 	for (int i = 0; i < 12; ++i)
 		a[i] = (float)i / 7.0f;
 	for (int i = 0; i < 15; ++i)
 		b[i] = (float)(15 - i) / 3.0f;
+	/* upstream 0.8's layout: m n k alpha a lda b ldb beta ldc */
 	struct vaccel_arg rd[] = {
 		{&op, 1, VACCEL_ARG_UINT8, 0, false},
 		{&m, 8, VACCEL_ARG_INT64, 0, false},
@@ -242,11 +243,14 @@ static int genop_sgemm(struct vaccel_session *s, float *c)
 		{&k, 8, VACCEL_ARG_INT64, 0, false},
 		{&alpha, 4, VACCEL_ARG_FLOAT32, 0, false},
 		{a, sizeof a, VACCEL_ARG_FLOAT32_ARRAY, 0, false},
+		{&lda, 8, VACCEL_ARG_INT64, 0, false},
 		{b, sizeof b, VACCEL_ARG_FLOAT32_ARRAY, 0, false},
+		{&ldb, 8, VACCEL_ARG_INT64, 0, false},
 		{&beta, 4, VACCEL_ARG_FLOAT32, 0, false},
+		{&ldc, 8, VACCEL_ARG_INT64, 0, false},
 	};
 	struct vaccel_arg wr[] = {{c, 20 * 4, VACCEL_ARG_FLOAT32_ARRAY, 0, false}};
-	return vaccel_genop(s, rd, 8, wr, 1);
+	return vaccel_genop(s, rd, 11, wr, 1);
 }
 
 static int genop_minmax(struct vaccel_session *s, double *out, double *mn,
