@@ -75,6 +75,7 @@ test-e2e: qemu guest-module
 # Unikernel guest: guest-unikraft/ (driver + vAccel library) in a Unikraft image on virtio-mmio.
 test-unikraft: deps
 	tests/unikraft/run.sh test $(BUILD)
+	tests/unikraft/run.sh test-model $(BUILD)
 
 # Image size, boot-to-first-result, noop round trip, guest memory, 16 concurrent unikernels.
 bench-unikraft: deps

@@ -2,7 +2,9 @@
 # make test-unikraft / make bench-unikraft: a Unikraft unikernel (guest-unikraft/apps/selftest + the vAccel
 # library) runs accelerated ops through -device virtio-accel-device on virtio-mmio under our QEMU.
 #
-# Usage: tests/unikraft/run.sh [test|bench] [BUILD_DIR] [N]
+# Usage: tests/unikraft/run.sh [test|test-model|bench] [BUILD_DIR] [N]
+#   test-model: the same self-test with the host's torch plugin and the EfficientNet-Lite0 model of models/ in
+#   front of the noop plugin; the unikernel classifies banana.jpg (given as its initrd) and must read "banana".
 # Builds what it needs: the host plugins the device loads, QEMU (scripts/build-qemu.sh), the image
 # (guest-unikraft/scripts/build-app.sh); then tests/unikraft/run.py prints one line per check and
 # "N passed, M failed" (test), or the measurement table with N concurrent unikernels (bench, default 16).
@@ -30,4 +32,12 @@ say "built in $(( $(date +%s) - t0 )) s"
 cc -std=gnu11 -Wall -Werror -I"$ROOT/runtime/include" "$ROOT/guest-unikraft/apps/selftest/main.c" \
   -L"$BUILD/runtime" -lvaccel -o "$OUT/selftest-linux" || die "the self-test does not build for Linux"
 
+if [ "$MODE" = test-model ]; then
+  cmake --build "$BUILD" -j"$JOBS" --target vaccel-torch va-models >>"$OUT/host-build.log" 2>&1 ||
+    { grep -E 'error' "$OUT/host-build.log" | head -20 >&2; die "torch plugin / model build"; }
+  M=$BUILD/models
+  export VA_TORCH_PLUGIN=$BUILD/runtime/libvaccel-torch.so VA_CLASSIFY_IMAGE=$M/images/banana.jpg
+  export VA_CLASSIFY_EXPECT=banana VACCEL_TORCH_MODEL=$M/efficientnet_lite0.pt VACCEL_TORCH_LABELS=$M/imagenet_labels.txt
+  MODE=test
+fi
 python3 "$ROOT/tests/unikraft/run.py" "$MODE" "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"}
