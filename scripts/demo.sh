@@ -6,8 +6,13 @@
 # natively on the host, then in the VM (classification, sgemm, exec, minmax through the device; it prints which
 # HOST plugin executed each op), and prints both side by side.
 #
+# The device is served out of process by default, as a careful operator would run it: a sandboxed
+# vhost-user-accel daemon (unprivileged, seccomp) holds the host runtime and its plugins, and QEMU only forwards
+# the virtqueues (-device vhost-user-accel-pci). VA_DEMO_MODE=inprocess uses -device virtio-accel-pci instead.
+#
 # Usage: scripts/demo.sh [CMAKE_BUILD_DIR]   (default build)
-# Environment: JOBS (default 2), VA_DEMO_TIMEOUT (VM wall-clock limit, default 180 s).
+# Environment: JOBS (default 2), VA_DEMO_TIMEOUT (VM wall-clock limit, default 180 s),
+#              VA_DEMO_MODE=vhost-user (default) | inprocess.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,13 +60,35 @@ HOST_PLUGINS=$RT/libvaccel-torch.so:$RT/libvaccel-exec.so:$RT/libvaccel-cpu.so:$
 say "5/5 the same program natively on the host, then in the VM (host plugins: torch, exec, cpu, noop)"
 VACCEL_PLUGINS=$HOST_PLUGINS LD_LIBRARY_PATH=$RT "$DEMO" "$LIB" 256 "$MODEL" "${IMGS[@]}" >"$OUT/host.txt" 2>&1 \
   || { cat "$OUT/host.txt"; die "the demo program failed natively on the host"; }
-DEVICE="virtio-accel-pci,plugins=$HOST_PLUGINS"
-DEVICE="$DEVICE,exec-allowlist=$LIB"
+MODE=${VA_DEMO_MODE:-vhost-user}
+mem=()
+if [ "$MODE" = vhost-user ]; then
+  # One daemon for this VM; it exits by itself when QEMU disconnects.
+  DAEMON=$BUILD/vhost-user-accel/vhost-user-accel
+  [ -x "$DAEMON" ] || die "no $DAEMON (scripts/build-qemu.sh builds it)"
+  rm -f "$OUT/vua.sock"
+  "$DAEMON" --socket-path "$OUT/vua.sock" --plugins "$HOST_PLUGINS" --exec-allowlist "$LIB" >"$OUT/daemon.log" 2>&1 &
+  DPID=$!
+  for _ in $(seq 100); do [ -S "$OUT/vua.sock" ] && break; sleep 0.1; done
+  [ -S "$OUT/vua.sock" ] || die "the vhost-user-accel daemon did not start: $(tail -3 "$OUT/daemon.log")"
+  say "   device served out of process: vhost-user-accel (pid $DPID, sandboxed), QEMU -device vhost-user-accel-pci"
+  DEV=(-chardev "socket,id=vua,path=$OUT/vua.sock,reconnect=1" -device vhost-user-accel-pci,chardev=vua)
+  mem=(--shared-mem)
+else
+  DEV=(-device "virtio-accel-pci,plugins=$HOST_PLUGINS,exec-allowlist=$LIB")
+  say "   device served inside QEMU: -device virtio-accel-pci"
+fi
 set +e
-"$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/demo.cpio.gz" --mem 512 \
+"$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/demo.cpio.gz" --mem 512 "${mem[@]}" \
   --timeout "${VA_DEMO_TIMEOUT:-240}" --log "$OUT/vm.log" --append "va.rt=$RT va.demo=$DEMO va.lib=$LIB va.model=$MODEL va.images=$(IFS=,; echo "${IMGS[*]}")" \
-  -- -device "$DEVICE" >"$OUT/vm.console" 2>&1
+  -- "${DEV[@]}" >"$OUT/vm.console" 2>&1
 rc=$?
+if [ "$MODE" = vhost-user ]; then
+  for _ in $(seq 50); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+  kill "$DPID" 2>/dev/null && say "   the daemon was still running after QEMU exited; stopped it"
+  wait "$DPID" 2>/dev/null
+  grep -a -i 'error\|seccomp' "$OUT/daemon.log" | head -5
+fi
 set -e
 head -n1 "$OUT/vm.console"
 # The guest's own output (kernel messages and ROW lines filtered out).
