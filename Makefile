@@ -89,11 +89,13 @@ test-e2e-torch: qemu guest-module
 # (without the OpenCL plugin, to keep its sanitized build small).
 # Drop-in compatibility with upstream vAccel 0.8 (nubificus/vaccel @ ebc23b1):
 # ABI layouts/enums/symbols, upstream's own Catch2 tests against our libvaccel
-# (counts printed), and plugins/examples crossing between the two runtimes.
+# (counts printed), plugins/examples crossing between the two runtimes, and a guest running upstream's libvaccel
+# with only our virtio plugin (plus the bootstrap race in that guest).
 test-compat: build
 	tests/abi/run.sh $(BUILD)
 	tests/conformance/run.sh $(BUILD)
 	tests/compat/cross-load.sh $(BUILD)
+	tests/compat/guest-upstream.sh $(BUILD)
 # Upstream's Python bindings (vaccel-python, pinned) against our libvaccel.
 # Not in `make test`: the source comes from GitHub unless it is in
 # ../shared/third_party (prints SKIPPED when neither is available).
