@@ -1,15 +1,18 @@
 # virtio-accel top-level entry points. Everything installs what it needs
-# (Debian packages via scripts/install-deps.sh) and builds out of tree in build/.
+# (Debian packages via scripts/install-deps.sh) and builds out of tree (build/, see BUILD below).
 #
 #   make demo    build everything, boot a VM, run accelerated ops from the guest
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
 #   make fuzz    the engine fuzzer for 10 minutes
-#   make bench   benchmarks (engine, plugins, classification device vs host) as tables
 #   make fuzz-capi  the C-ABI fuzzer (real runtime + plugins, ASan+UBSan) for 10 minutes
-#   make bench   benchmarks (engine, plugins) as tables
+#   make bench   benchmarks (engine, plugins, classification device vs host) as tables
 #   make bench-vm  one guest: device vs TCP/virtio-serial latency, bandwidth, threads; table + charts
 
-BUILD   ?= build
+# build/ in the repository, or a directory the sandboxed vhost-user-accel daemon can reach when the clone is
+# not (scripts/build-dir.sh); BUILD=dir overrides.
+ifndef BUILD
+BUILD := $(shell scripts/build-dir.sh)
+endif
 JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
