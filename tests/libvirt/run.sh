@@ -20,10 +20,7 @@ uri=qemu:///system
 name=va-libvirt-test-$$
 virsh() { timeout 60 /usr/bin/virsh -q -c "$uri" "$@"; }
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$repo/tests/lib/verdict.sh"
 
 started_pids=()
 cleanup() {
@@ -40,7 +37,7 @@ cleanup() {
 finish() {
   cleanup
   trap - EXIT
-  echo "$pass passed, $fail failed"
+  verdict_line
   [ "$fail" -eq 0 ]
   exit $?
 }

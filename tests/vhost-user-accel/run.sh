@@ -20,15 +20,7 @@ jobs=${JOBS:-2}
 out=$cb/tests-vhost-user-accel
 mkdir -p "$out"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-finish() {
-  echo "$pass passed, $fail failed"
-  [ "$fail" -eq 0 ]
-  exit $?
-}
+. "$repo/tests/lib/verdict.sh"
 
 # --- build -------------------------------------------------------------------------------------
 if [ ! -f "$cb/CMakeCache.txt" ]; then
