@@ -5,6 +5,7 @@
 
 #include "le.hh"
 #include "request.hh"
+#include "virtio_accel_proto.h"
 
 namespace va {
 namespace {
@@ -21,22 +22,7 @@ bool mul_add(uint64_t *acc, uint64_t a, uint64_t b) {
   return !__builtin_mul_overflow(a, b, &p) && add(acc, p);
 }
 
-// Resource blob names become file names on the host: allow a portable,
-// path-free alphabet only, so no name can traverse or hide.
-bool valid_name(const char *s, uint32_t n) {
-  if (n == 0 || n > VIRTIO_ACCEL_MAX_NAME) return false;
-  if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) return false;
-  for (uint32_t i = 0; i < n; i++) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-Status need_resp(uint64_t wr_size, uint64_t payload, Request *req) {
-  req->resp_payload = payload;
+Status need_resp(uint64_t wr_size, uint64_t payload) {
   return wr_size - kRespHdr >= payload ? Status::Ok() : Status::Of(VIRTIO_ACCEL_S_RESP_TOO_SMALL);
 }
 
@@ -88,7 +74,9 @@ Status decode_register(const IovView &rd, uint64_t payload_len, const Limits &li
     b.name_len = name_len;
     if (!rd.copy_out(cursor, b.name, name_len)) return malformed();
     b.name[name_len] = '\0';
-    if (!valid_name(b.name, name_len)) return malformed();
+    // Blob names become file names on the host: the spec's path-free
+    // alphabet only (protocol library), so no name can traverse or hide.
+    if (!va_blob_name_valid(b.name, name_len)) return malformed();
     cursor += name_len;  // cannot overflow: bounded by rd.size() once checked below
     b.data = Region{cursor, size, 0, 0};
     if (!add(&cursor, size) || !add(&total_data, size)) return malformed();
@@ -135,7 +123,7 @@ Status decode_run(const IovView &rd, uint64_t payload_len, uint64_t wr_size, con
   }
   req->out_bytes = out_off - kRunOutputBase;
   if (req->op < 1 || req->op > VIRTIO_ACCEL_OP_MAX) return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
-  return need_resp(wr_size, out_off - kRespHdr, req);
+  return need_resp(wr_size, out_off - kRespHdr);
 }
 
 }  // namespace
@@ -143,7 +131,6 @@ Status decode_run(const IovView &rd, uint64_t payload_len, uint64_t wr_size, con
 Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
                       const Limits &lim, bool profiling, Request *req, BlobList *blobs) {
   req->request_id = 0;
-  req->resp_payload = 0;
   if (!rd.valid() || rd.size() < kReqHdr) return malformed();
 
   struct virtio_accel_req_hdr hdr;
@@ -161,13 +148,13 @@ Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
   switch (req->type) {
     case VIRTIO_ACCEL_REQ_SESSION_CREATE: {
       Status s = decode_session_create(rd, payload_len, req);
-      return s.ok() ? need_resp(wr_size, sizeof(struct virtio_accel_id_resp), req) : s;
+      return s.ok() ? need_resp(wr_size, sizeof(struct virtio_accel_id_resp)) : s;
     }
     case VIRTIO_ACCEL_REQ_SESSION_DESTROY:
       return payload_len == 0 ? Status::Ok() : malformed();
     case VIRTIO_ACCEL_REQ_RESOURCE_REGISTER: {
       Status s = decode_register(rd, payload_len, lim, req, blobs);
-      return s.ok() ? need_resp(wr_size, sizeof(struct virtio_accel_id_resp), req) : s;
+      return s.ok() ? need_resp(wr_size, sizeof(struct virtio_accel_id_resp)) : s;
     }
     case VIRTIO_ACCEL_REQ_RESOURCE_UNREGISTER:
       return decode_unregister(rd, payload_len, req);
@@ -178,11 +165,10 @@ Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
       if (payload_len != 0) return malformed();
       return need_resp(wr_size,
                        sizeof(struct virtio_accel_timers_resp) +
-                           VIRTIO_ACCEL_OP_MAX * sizeof(struct virtio_accel_timer),
-                       req);
+                           VIRTIO_ACCEL_OP_MAX * sizeof(struct virtio_accel_timer));
     case VIRTIO_ACCEL_REQ_STATS_GET:
       if (payload_len != 0 || req->session_id != 0) return malformed();
-      return need_resp(wr_size, sizeof(struct virtio_accel_stats), req);
+      return need_resp(wr_size, sizeof(struct virtio_accel_stats));
     default:
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
   }

@@ -6,7 +6,8 @@
 #include <new>
 
 #include "le.hh"
-#include "op_schema.hh"
+#include "op_table.hh"
+#include "virtio_accel_proto.h"
 
 namespace va {
 namespace {
@@ -121,7 +122,7 @@ uint32_t Engine::process(const struct iovec *rd_iov, unsigned rd_cnt, const stru
   if (!wr.valid() || wr.size() < kRespHdr) {
     // Nowhere to put a status: the chain is completed with used length 0.
     stats_.errors.fetch_add(1, std::memory_order_relaxed);
-    log_.log(2, "virtio-accel: request without room for a response header (%llu bytes)",
+    log_.log(kLogWarning, "virtio-accel: request without room for a response header (%llu bytes)",
              static_cast<unsigned long long>(wr.valid() ? wr.size() : 0));
     return 0;
   }
@@ -149,8 +150,8 @@ uint32_t Engine::process(const struct iovec *rd_iov, unsigned rd_cnt, const stru
     payload = 0;
     stats_.errors.fetch_add(1, std::memory_order_relaxed);
     if (st.code != VIRTIO_ACCEL_S_OP_FAILED)
-      log_.log(2, "virtio-accel: request %llu (type %#x) rejected: %s",
-               static_cast<unsigned long long>(req.request_id), req.type, status_name(st.code));
+      log_.log(kLogWarning, "virtio-accel: request %llu (type %#x) rejected: %s",
+               static_cast<unsigned long long>(req.request_id), req.type, va_status_name(st.code));
   }
 
   struct virtio_accel_resp_hdr h {};
@@ -219,7 +220,7 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
   for (uint32_t i = 0; i < req.nr_blobs; i++) need += align_up(s->blobs.blobs[i].data.len, 64);
   uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
   if (need && buf == nullptr) {
-    log_.log(2, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+    log_.log(kLogWarning, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
              static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
@@ -250,27 +251,6 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
 
 namespace {
 
-// Bytes of output `i` (0-based among outputs) the op writes on success when
-// that extent follows from validated arguments; UINT64_MAX when it does not
-// (the staged output is then zero-filled and copied back whole).
-uint64_t known_output_extent(const Request &req, const OpCall &c, uint32_t i) {
-  switch (req.op) {
-    case VIRTIO_ACCEL_OP_SGEMM: {
-      const auto &g = c.sgemm;
-      return g.m == 0 || g.n == 0 ? 0 : static_cast<uint64_t>((g.m - 1) * g.ldc + g.n) * 4;
-    }
-    case VIRTIO_ACCEL_OP_MINMAX:
-      return i == 0 ? static_cast<uint64_t>(c.minmax.ndata) * sizeof(double) : 2 * sizeof(double);
-    case VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY:
-    case VIRTIO_ACCEL_OP_FPGA_MMULT:
-    case VIRTIO_ACCEL_OP_FPGA_PARALLEL:
-    case VIRTIO_ACCEL_OP_FPGA_VECTORADD:
-      return req.in(0).len;
-    default:
-      return UINT64_MAX;
-  }
-}
-
 // A valid, aligned address for zero-length arguments; never read or written.
 alignas(64) uint8_t g_empty_arg[64];
 
@@ -284,23 +264,23 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
         return Status::Of(VIRTIO_ACCEL_S_DENIED);  // served, but not by this device's policy
     return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
   }
+  const OpDesc &d = *op_desc(req.op);  // decode_request admits 1..VIRTIO_ACCEL_OP_MAX only
   OpCall call;
-  uint32_t consumed = 0;
-  Status st = check_op_args(req, rd, &call, s->strings, &s->model, &consumed);
+  Status st = check_run(d, req, rd, &call, &s->op);
   if (!st.ok()) return st;
   if (req.op == VIRTIO_ACCEL_OP_EXEC && !opts_.exec_allowlist.allows(call.library, call.symbol)) {
-    log_.log(2, "virtio-accel: exec of '%s' in '%s' denied: not in the allow-list",
+    log_.log(kLogWarning, "virtio-accel: exec of '%s' in '%s' denied: not in the allow-list",
              GuestLog::escape(call.symbol).c_str(), GuestLog::escape(call.library, 256).c_str());
     return Status::Of(VIRTIO_ACCEL_S_DENIED);
   }
   if (req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE && !valid_resource_symbol(call.symbol)) {
-    log_.log(2, "virtio-accel: exec of '%s' denied: not a C identifier (or kernel@size)",
+    log_.log(kLogWarning, "virtio-accel: exec of '%s' denied: not a C identifier (or kernel@size)",
              GuestLog::escape(call.symbol).c_str());
     return Status::Of(VIRTIO_ACCEL_S_DENIED);
   }
-  const uint64_t cost = op_cost(req, call);
+  const uint64_t cost = d.cost ? d.cost(req, call) : 0;
   if (opts_.limits.max_op_cost && cost > opts_.limits.max_op_cost) {
-    log_.log(2, "virtio-accel: op %u refused: %llu multiply-adds exceed the work bound %llu",
+    log_.log(kLogWarning, "virtio-accel: op %u refused: %llu multiply-adds exceed the work bound %llu",
              req.op, static_cast<unsigned long long>(cost),
              static_cast<unsigned long long>(opts_.limits.max_op_cost));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
@@ -310,30 +290,29 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   ResourcePin res(table_);
   st = sess.pin(req.session_id);
   if (!st.ok()) return st;
-  if (req.object_id != 0) {
+  if (d.resource != VA_RES_NONE) {
     st = res.pin(sess.get(), req.object_id);
     if (!st.ok()) return st;
-    // EXEC_WITH_RESOURCE runs a LIB; every other op that names a resource
-    // (model load/unload/run) takes a MODEL.
-    bool lib_op = req.op == VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE;
-    uint32_t want = lib_op ? VIRTIO_ACCEL_RES_LIB : VIRTIO_ACCEL_RES_MODEL;
-    if (res.get()->type != want) return Status::Of(VIRTIO_ACCEL_S_BAD_ARGS);
+    if (res.get()->type != d.resource) return Status::Of(VIRTIO_ACCEL_S_BAD_ARGS);
     call.resource = res.get()->handle;
   }
 
-  // Stage every data argument in host memory, each 64-byte aligned: the
-  // operation never sees guest RAM (it may outlive a reset), never sees the
-  // guest change an input under it, never gets two aliasing arguments, and
-  // every element is aligned whatever offsets the guest chose.
-  const uint32_t nin = req.nr_in - consumed, nargs = nin + req.nr_out;
+  // Stage every data argument in host memory, each on a kStagingAlign
+  // boundary (a multiple of the op's element alignment): the operation never
+  // sees guest RAM (it may outlive a reset), never sees the guest change an
+  // input under it, never gets two aliasing arguments, and every element is
+  // aligned whatever offsets the guest chose. Inputs the check decoded
+  // (lead_in) or prepare copies itself (seed_in) are not staged as inputs.
+  const uint32_t first = d.lead_in, nin = req.nr_in - d.lead_in - d.seed_in;
+  const uint32_t nargs = nin + req.nr_out;
   auto region = [&](uint32_t i) -> const Region & {
-    return i < nin ? req.in(consumed + i) : req.out(i - nin);
+    return i < nin ? req.in(first + i) : req.out(i - nin);
   };
   uint64_t need = 0;
-  for (uint32_t i = 0; i < nargs; i++) need += align_up(region(i).len, 64);
+  for (uint32_t i = 0; i < nargs; i++) need += align_up(region(i).len, kStagingAlign);
   uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
   if (need && buf == nullptr) {
-    log_.log(2, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+    log_.log(kLogWarning, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
              static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
@@ -343,11 +322,11 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     const Region &r = region(i);
     ArgBuf &a = s->args[i];
     a = ArgBuf{r.len ? buf + used : g_empty_arg, r.len, r.type, r.custom_type};
-    used += align_up(r.len, 64);
+    used += align_up(r.len, kStagingAlign);
     if (r.len == 0) continue;
     if (i < nin) {
       rd.copy_out(r.off, a.data, r.len);
-    } else if (known_output_extent(req, call, i - nin) == UINT64_MAX) {
+    } else if (!d.out_extent) {
       // The op may write less than the region: what it leaves is zeros,
       // never bytes of an earlier request.
       std::memset(a.data, 0, r.len);
@@ -355,16 +334,7 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   }
   call.in = std::span<ArgBuf>(s->args.data(), nin);
   call.out = std::span<ArgBuf>(s->args.data() + nin, req.nr_out);
-
-  if (req.op == VIRTIO_ACCEL_OP_SGEMM) {
-    // C is read (beta*C) and written: seed the staged C with C-in, or zeros.
-    const Region &cin = req.in(3);
-    uint64_t clen = known_output_extent(req, call, 0);
-    if (cin.len == 0)
-      std::memset(call.out[0].data, 0, clen);
-    else
-      std::memcpy(call.out[0].data, call.in[2].data, clen);  // distinct staging, cin.len >= clen
-  }
+  if (d.prepare) d.prepare(req, rd, &call);
 
   phase.leave();
   uint64_t t0 = now_ns();
@@ -378,14 +348,14 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     if (dt > t.max_ns) t.max_ns = dt;
   }
   if (result.err != 0)
-    log_.log(3, "virtio-accel: op %u failed in the host runtime: errno %d", req.op, result.err);
+    log_.log(kLogInfo, "virtio-accel: op %u failed in the host runtime: errno %d", req.op, result.err);
   if (!phase.enter()) return Status::Ok();  // abandoned: results dropped
   if (result.err != 0)
     return Status::Of(VIRTIO_ACCEL_S_OP_FAILED, static_cast<uint32_t>(result.err));
   // Copy staged outputs back: what the op wrote, or the whole region.
   for (uint32_t i = nin; i < nargs; i++) {
     const Region &r = region(i);
-    uint64_t n = known_output_extent(req, call, i - nin);
+    uint64_t n = d.out_extent ? d.out_extent(req, call, i - nin) : r.len;
     wr.copy_in(r.off, s->args[i].data, n < r.len ? n : r.len);
   }
   struct virtio_accel_run_resp rr {};
@@ -428,13 +398,6 @@ void Engine::write_stats(const IovView &wr) {
   st.resources = to_le64(table_.resources());
   st.resource_bytes = to_le64(table_.resource_bytes());
   wr.copy_in(kRespHdr, &st, sizeof st);
-}
-
-const char *status_name(uint32_t code) {
-  static const char *const names[] = {"OK",       "MALFORMED",      "UNSUPPORTED", "NO_SESSION",
-                                      "NO_RESOURCE", "QUOTA",       "RESP_TOO_SMALL", "OP_FAILED",
-                                      "DENIED",   "NO_MEMORY",      "BAD_ARGS"};
-  return code <= VIRTIO_ACCEL_S_MAX ? names[code] : "UNKNOWN";
 }
 
 }  // namespace va

@@ -12,7 +12,7 @@
 #include "exec_policy.hh"
 #include "guest_gate.hh"
 #include "guest_log.hh"
-#include "op_schema.hh"
+#include "op_table.hh"
 #include "request.hh"
 #include "runtime.hh"
 #include "session_table.hh"
@@ -35,10 +35,9 @@ struct EngineOptions {
 struct Scratch {
   Request req;
   BlobList blobs;
-  char strings[2][kMaxStringLen + 1];
   std::array<ArgBuf, kMaxArgsCap> args;
   std::array<BlobBuf, kMaxArgsCap> blob_bufs;
-  ModelCall model;
+  OpScratch op;  // what the op's check copies out (op_table.hh)
   StagingBuf staging;  // every argument the runtime sees (staging.hh)
 };
 

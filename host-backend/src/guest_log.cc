@@ -18,7 +18,7 @@ uint64_t mono_ns() {
 GuestLog::GuestLog(Sink sink, uint32_t burst, uint32_t per_sec)
     : sink_(std::move(sink)), burst_(burst), per_sec_(per_sec), tokens_(burst) {}
 
-void GuestLog::log(int level, const char *fmt, ...) {
+void GuestLog::log(LogLevel level, const char *fmt, ...) {
   if (!sink_) return;
   uint64_t dropped = 0;
   {

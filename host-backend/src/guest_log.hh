@@ -13,6 +13,9 @@
 
 namespace va {
 
+// Message levels, as va_host_options.log receives them (virtio_accel_host.h).
+enum LogLevel : int { kLogError = 1, kLogWarning = 2, kLogInfo = 3, kLogDebug = 4 };
+
 class GuestLog {
  public:
   using Sink = std::function<void(int level, const char *msg)>;
@@ -21,7 +24,7 @@ class GuestLog {
 
   // printf-style; %s arguments that carry guest bytes must go through
   // escape() first.
-  void log(int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+  void log(LogLevel level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
   // Printable ASCII stays, everything else becomes \xNN; at most max_out
   // input bytes are shown (then "...").

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 
+#include "virtio_accel.h"
+
 namespace va {
 
 // Hard caps that no configuration can exceed: they size fixed arrays.
-inline constexpr uint32_t kMaxArgsCap = 256;
-inline constexpr uint32_t kMaxStringLen = 4096;  // exec library path / symbol
+inline constexpr uint32_t kMaxArgsCap = VIRTIO_ACCEL_MAX_ARGS_HARD;
+inline constexpr uint32_t kMaxStringLen = VIRTIO_ACCEL_MAX_STRING;  // exec library path / symbol
 
 struct Limits {
   uint32_t max_sessions = 256;

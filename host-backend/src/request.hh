@@ -44,9 +44,6 @@ struct Request {
   std::array<Region, kMaxArgsCap> args;  // inputs then outputs
   uint64_t out_bytes = 0;                // sum of output capacities
 
-  // Response payload bytes the device will write on success.
-  uint64_t resp_payload = 0;
-
   [[nodiscard]] const Region &in(uint32_t i) const { return args[i]; }
   [[nodiscard]] const Region &out(uint32_t i) const { return args[nr_in + i]; }
 };

@@ -18,7 +18,7 @@ namespace va {
 
 struct ModelCall;
 
-// An argument as the runtime sees it: host memory, possibly guest RAM in place.
+// An argument as the runtime sees it: staged host memory, never guest RAM.
 struct ArgBuf {
   uint8_t *data = nullptr;
   uint64_t len = 0;
@@ -32,8 +32,12 @@ struct BlobBuf {
   uint64_t len = 0;
 };
 
-// One REQ_RUN after validation. `in`/`out` exclude what the engine consumed
-// itself (parameter blocks and strings), which are decoded into the fields.
+// One REQ_RUN after validation. `in` holds the staged inputs the op takes as
+// regions, `out` every output. The leading inputs the engine decodes itself
+// (parameter blocks, EXEC strings; OpDesc::lead_in in op_table.hh) are not in
+// `in`; they are in the typed fields. `in_base` is the wire index of in[0],
+// so that wire_in() addresses inputs with the protocol library's indices
+// (va_model_layout and friends) whatever the op consumed.
 struct OpCall {
   uint32_t op = 0;  // VIRTIO_ACCEL_OP_*
   void *resource = nullptr;  // Runtime resource handle, ops that take one
@@ -51,11 +55,15 @@ struct OpCall {
     int32_t m, n, k;
   } torch_sgemm{};
   // Model RUN ops / TORCH_SGEMM: validated tensor shapes and node names
-  // (struct ModelCall, op_schema.hh); in/out then hold the data regions in
-  // the order spec §8.3.1 gives.
+  // (struct ModelCall, op_table.hh); the data regions are inputs at the
+  // indices spec §8.3.1 gives.
   const struct ModelCall *model = nullptr;
+  uint32_t in_base = 0;
   std::span<ArgBuf> in;
   std::span<ArgBuf> out;
+
+  // Input by its wire index (>= in_base).
+  [[nodiscard]] const ArgBuf &wire_in(uint32_t i) const { return in[i - in_base]; }
 };
 
 struct OpResult {

@@ -1,5 +1,5 @@
 // The one status type of host-backend: a wire status plus an optional errno
-// detail. Every layer below the C ABI returns this, so what the guest finally
+// detail (names for logs: va_status_name, virtio_accel_proto.h). Every layer below the C ABI returns this, so what the guest finally
 // sees is decided in exactly one place (the layer that detects the problem).
 #pragma once
 
@@ -17,8 +17,5 @@ struct Status {
   static Status Ok() { return {}; }
   static Status Of(uint32_t code, uint32_t detail = 0) { return {code, detail}; }
 };
-
-// Human-readable name of a wire status, for logs.
-const char *status_name(uint32_t code);
 
 }  // namespace va

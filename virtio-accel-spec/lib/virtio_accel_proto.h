@@ -3,8 +3,8 @@
  * virtio-accel protocol library: the one implementation of the protocol
  * knowledge that is not plain layout (virtio_accel.h holds the layout and
  * every constant). Used by the Linux guest plugin (runtime/plugins/virtio),
- * the unikernel library (guest-unikraft/) and the tests; host-backend is to
- * switch to its validators next (see lib/README.md).
+ * the unikernel library (guest-unikraft/), host-backend (its op table,
+ * validators and tensor-list indices) and the tests (see lib/README.md).
  *
  * What is here:
  *  - the op table (VIRTIO_ACCEL_OPS, an X-macro): name, resource kind, the
