@@ -38,6 +38,10 @@ struct va_host_options {
 	uint32_t max_resources;
 	uint32_t max_segments;
 	uint32_t max_args;
+	/* Bytes of one request's device-readable / device-writable part. The
+	 * wire bounds them (payload_len and the used length are 32 bits):
+	 * va_host_new refuses max_request_bytes outside 32..2^32+31 and
+	 * max_response_bytes outside 24..2^32-1, so nothing truncates later. */
 	uint64_t max_request_bytes;
 	uint64_t max_response_bytes;
 	uint64_t max_resource_bytes;

@@ -17,6 +17,41 @@ namespace {
 // Queue depth of the worker pool: enough for several full virtqueues.
 constexpr unsigned kQueueDepth = 4096;
 
+// Limits <-> options: the one conversion in each direction, field by name.
+void limits_to_options(const va::Limits &l, struct va_host_options *o) {
+  o->max_sessions = l.max_sessions;
+  o->max_resources = l.max_resources;
+  o->max_segments = l.max_segments;
+  o->max_args = l.max_args;
+  o->max_request_bytes = l.max_request_bytes;
+  o->max_response_bytes = l.max_response_bytes;
+  o->max_resource_bytes = l.max_resource_bytes;
+  o->max_staging_bytes = l.max_staging_bytes;
+  o->max_op_cost = l.max_op_cost;
+}
+
+va::Limits limits_from_options(const struct va_host_options &o) {
+  va::Limits l;
+  l.max_sessions = o.max_sessions;
+  l.max_resources = o.max_resources;
+  l.max_segments = o.max_segments;
+  l.max_args = o.max_args;
+  l.max_request_bytes = o.max_request_bytes;
+  l.max_response_bytes = o.max_response_bytes;
+  l.max_resource_bytes = o.max_resource_bytes;
+  l.max_staging_bytes = o.max_staging_bytes;
+  l.max_op_cost = o.max_op_cost;
+  return l;
+}
+
+// The wire bounds what a request can be, whatever the options say: a
+// request's payload_len and a response's payload_len are 32 bits, and so is
+// a virtqueue element's used length. Larger limits would be advertised in
+// config space yet truncated later, so they are refused up front.
+constexpr uint64_t kMaxRequestBytesWire =
+    sizeof(struct virtio_accel_req_hdr) + uint64_t{UINT32_MAX};
+constexpr uint64_t kMaxResponseBytesWire = UINT32_MAX;
+
 }  // namespace
 
 struct va_host {
@@ -30,20 +65,11 @@ struct va_host {
 extern "C" {
 
 void va_host_options_init(struct va_host_options *o) {
-  va::Limits l;
   *o = {};
   o->num_request_queues = 1;
   o->num_workers = 4;
-  o->max_sessions = l.max_sessions;
-  o->max_resources = l.max_resources;
-  o->max_segments = l.max_segments;
-  o->max_args = l.max_args;
-  o->max_request_bytes = l.max_request_bytes;
-  o->max_response_bytes = l.max_response_bytes;
-  o->max_resource_bytes = l.max_resource_bytes;
+  limits_to_options(va::Limits{}, o);
   o->profiling = 1;
-  o->max_staging_bytes = l.max_staging_bytes;
-  o->max_op_cost = l.max_op_cost;
 }
 
 va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void *dev_opaque,
@@ -58,11 +84,19 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
   if (o->max_args == 0 || o->max_args > va::kMaxArgsCap)
     return fail("virtio-accel: max-args must be 1.." + std::to_string(va::kMaxArgsCap));
   if (o->max_segments < 2) return fail("virtio-accel: max-segments must be at least 2");
+  if (o->max_request_bytes < sizeof(struct virtio_accel_req_hdr) ||
+      o->max_request_bytes > kMaxRequestBytesWire)
+    return fail("virtio-accel: max-request-bytes must be " +
+                std::to_string(sizeof(struct virtio_accel_req_hdr)) + ".." +
+                std::to_string(kMaxRequestBytesWire) + " (a request header's payload_len is 32 bits)");
+  if (o->max_response_bytes < VIRTIO_ACCEL_MIN_WRITABLE ||
+      o->max_response_bytes > kMaxResponseBytesWire)
+    return fail("virtio-accel: max-response-bytes must be " +
+                std::to_string(VIRTIO_ACCEL_MIN_WRITABLE) + ".." +
+                std::to_string(kMaxResponseBytesWire) + " (a used length is 32 bits)");
 
   va::EngineOptions eo;
-  eo.limits = {o->max_sessions,      o->max_resources,      o->max_segments,
-               o->max_args,          o->max_request_bytes,  o->max_response_bytes,
-               o->max_resource_bytes, o->max_staging_bytes, o->max_op_cost};
+  eo.limits = limits_from_options(*o);
   eo.profiling = o->profiling != 0;
   eo.allow_guest_code = o->allow_guest_code != 0;
   std::string perr;
@@ -168,15 +202,7 @@ int va_host_get_counter(const va_host *h, const char *name, uint64_t *value) {
 }
 
 void va_host_get_stats(const va_host *h, struct va_host_stats *st) {
-  const va::EngineStats &s = h->engine->stats();
-  st->requests = s.requests.load(std::memory_order_relaxed);
-  st->errors = s.errors.load(std::memory_order_relaxed);
-  st->bytes_in = s.bytes_in.load(std::memory_order_relaxed);
-  st->bytes_out = s.bytes_out.load(std::memory_order_relaxed);
-  st->in_flight = s.in_flight.load(std::memory_order_relaxed);
-  st->sessions = h->engine->table().sessions();
-  st->resources = h->engine->table().resources();
-  st->resource_bytes = h->engine->table().resource_bytes();
+  *st = h->engine->stats_snapshot();
 }
 
 }  // extern "C"

@@ -387,16 +387,31 @@ Status Engine::timers(const Request &req, const IovView &wr, uint64_t *payload) 
   return Status::Ok();
 }
 
-void Engine::write_stats(const IovView &wr) {
+struct va_host_stats Engine::stats_snapshot() const {
+  struct va_host_stats st {};
+  st.requests = stats_.requests.load(std::memory_order_relaxed);
+  st.errors = stats_.errors.load(std::memory_order_relaxed);
+  st.bytes_in = stats_.bytes_in.load(std::memory_order_relaxed);
+  st.bytes_out = stats_.bytes_out.load(std::memory_order_relaxed);
+  st.in_flight = stats_.in_flight.load(std::memory_order_relaxed);
+  st.sessions = table_.sessions();
+  st.resources = table_.resources();
+  st.resource_bytes = table_.resource_bytes();
+  return st;
+}
+
+void Engine::write_stats(const IovView &wr) const {
+  // The wire form (spec §8.5) of the one snapshot va_host_get_stats returns.
+  const struct va_host_stats h = stats_snapshot();
   struct virtio_accel_stats st {};
-  st.requests = to_le64(stats_.requests.load(std::memory_order_relaxed));
-  st.errors = to_le64(stats_.errors.load(std::memory_order_relaxed));
-  st.bytes_in = to_le64(stats_.bytes_in.load(std::memory_order_relaxed));
-  st.bytes_out = to_le64(stats_.bytes_out.load(std::memory_order_relaxed));
-  st.in_flight = to_le64(stats_.in_flight.load(std::memory_order_relaxed));
-  st.sessions = to_le64(table_.sessions());
-  st.resources = to_le64(table_.resources());
-  st.resource_bytes = to_le64(table_.resource_bytes());
+  st.requests = to_le64(h.requests);
+  st.errors = to_le64(h.errors);
+  st.bytes_in = to_le64(h.bytes_in);
+  st.bytes_out = to_le64(h.bytes_out);
+  st.in_flight = to_le64(h.in_flight);
+  st.sessions = to_le64(h.sessions);
+  st.resources = to_le64(h.resources);
+  st.resource_bytes = to_le64(h.resource_bytes);
   wr.copy_in(kRespHdr, &st, sizeof st);
 }
 

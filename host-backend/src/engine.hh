@@ -17,6 +17,7 @@
 #include "runtime.hh"
 #include "session_table.hh"
 #include "staging.hh"
+#include "virtio_accel_host.h"
 
 namespace va {
 
@@ -67,7 +68,11 @@ class Engine {
   // Device reset: drops every session (callers drain execution first).
   void reset() { table_.clear(); }
 
+  // Config space (spec §5) from the limits: the one Limits -> wire conversion.
   struct virtio_accel_config config(uint32_t num_queues) const;
+  // Device-wide counters in host order: the one place they are gathered
+  // (va_host_get_stats returns it, STATS_GET sends it in wire form).
+  struct va_host_stats stats_snapshot() const;
   uint64_t supported_ops() const { return supported_ops_; }
   EngineStats &stats() { return stats_; }
   const EngineStats &stats() const { return stats_; }
@@ -85,7 +90,7 @@ class Engine {
   Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
                            uint64_t *payload, const IovView &wr);
   Status timers(const Request &req, const IovView &wr, uint64_t *payload);
-  void write_stats(const IovView &wr);
+  void write_stats(const IovView &wr) const;
 
   Runtime *rt_;
   EngineOptions opts_;

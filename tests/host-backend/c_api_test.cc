@@ -302,4 +302,41 @@ TEST(CApi, BadOptionsAreRefusedWithAMessage) {
   EXPECT_NE(std::string(err).find("max-args"), std::string::npos) << err;
 }
 
+// payload_len and the used length are 32 bits: larger limits would be
+// advertised in config space and truncated later, so they are refused.
+TEST(CApi, SizeLimitsBeyondTheWireAreRefused) {
+  struct Case {
+    uint64_t req, resp;
+    const char *what;
+  };
+  const Case cases[] = {{32 + (1ull << 32), 1 << 20, "max-request-bytes"},
+                        {31, 1 << 20, "max-request-bytes"},
+                        {1 << 20, 1ull << 32, "max-response-bytes"},
+                        {1 << 20, 23, "max-response-bytes"}};
+  for (const Case &c : cases) {
+    va_host_options o;
+    va_host_options_init(&o);
+    o.max_request_bytes = c.req;
+    o.max_response_bytes = c.resp;
+    char err[256] = "";
+    EXPECT_EQ(va_host_new(&o, Host::on_done, nullptr, err, sizeof err), nullptr) << c.req << " " << c.resp;
+    EXPECT_NE(std::string(err).find(c.what), std::string::npos) << err;
+  }
+}
+
+TEST(CApi, OptionsDefaultsAreTheEngineLimits) {
+  va_host_options o;
+  va_host_options_init(&o);
+  const va::Limits l;
+  EXPECT_EQ(o.max_sessions, l.max_sessions);
+  EXPECT_EQ(o.max_resources, l.max_resources);
+  EXPECT_EQ(o.max_segments, l.max_segments);
+  EXPECT_EQ(o.max_args, l.max_args);
+  EXPECT_EQ(o.max_request_bytes, l.max_request_bytes);
+  EXPECT_EQ(o.max_response_bytes, l.max_response_bytes);
+  EXPECT_EQ(o.max_resource_bytes, l.max_resource_bytes);
+  EXPECT_EQ(o.max_staging_bytes, l.max_staging_bytes);
+  EXPECT_EQ(o.max_op_cost, l.max_op_cost);
+}
+
 }  // namespace
