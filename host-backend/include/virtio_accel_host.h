@@ -10,9 +10,16 @@
  * protocol -- validation, sessions, quotas, execution -- lives behind this API.
  *
  * Threading: va_host_submit() never blocks on execution; requests run on the
- * backend's worker threads, and the completion callback is called on a worker
- * thread WITHOUT any device-model lock held. The callback must only hand the
- * completion over to the device's own thread (e.g. a QEMU bottom half).
+ * backend's worker threads. The completion callback is called WITHOUT any
+ * backend lock held: on a worker thread for requests that ran, and on the
+ * thread calling va_host_reset() (or va_host_free()) for requests that reset
+ * cancels or abandons -- so a device model must not hold, while resetting, a
+ * lock its callback takes. The callback must only hand the completion over to
+ * the device's own thread (e.g. a QEMU bottom half).
+ *
+ * Errors: functions of this ABI return 0 or a negative errno value; inside
+ * the backend, and in the `detail` field of a response, errors are positive
+ * errno values (vAccel's convention).
  */
 #ifndef VIRTIO_ACCEL_HOST_H
 #define VIRTIO_ACCEL_HOST_H
@@ -28,6 +35,12 @@ extern "C" {
 #endif
 
 typedef struct va_host va_host;
+
+/* Levels of the messages va_host_options.log receives (vAccel's numbering). */
+#define VA_HOST_LOG_ERROR 1
+#define VA_HOST_LOG_WARNING 2
+#define VA_HOST_LOG_INFO 3
+#define VA_HOST_LOG_DEBUG 4
 
 /* Device policy and limits. va_host_options_init() fills the defaults that
  * the spec's "Limits" section lists; a device may then override fields. */
@@ -63,7 +76,7 @@ struct va_host_options {
 	 * resource. Off by default: it is arbitrary code execution on the host. */
 	int allow_guest_code;
 	/* Optional diagnostics sink (guest errors, runtime failures). May be
-	 * called from any thread. level: 1 error, 2 warning, 3 info, 4 debug. */
+	 * called from any thread. level: VA_HOST_LOG_* (below). */
 	void (*log)(void *log_opaque, int level, const char *msg);
 	void *log_opaque;
 	/* Added in this revision (appended: rebuild device models against this

@@ -104,7 +104,7 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
   if (o->log) {
     auto log = o->log;
     void *lo = o->log_opaque;
-    eo.log = [log, lo](int level, const char *msg) { log(lo, level, msg); };
+    eo.log = [log, lo](int level, const char *msg) { log(lo, level, msg); };  // va::LogLevel
   }
 
   // The engine enforces the EXEC allow-list itself. The runtime's exec plugin
@@ -160,7 +160,9 @@ uint64_t va_host_features(const va_host *h) {
 
 int va_host_submit(va_host *h, const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr,
                    unsigned wr_cnt, void *req_opaque) {
-  return h->pool->submit(rd, rd_cnt, wr, wr_cnt, req_opaque);
+  // The C ABI's convention is a negative errno; host-backend's a positive one.
+  int err = h->pool->submit(rd, rd_cnt, wr, wr_cnt, req_opaque);
+  return err ? -err : 0;
 }
 
 uint32_t va_host_process(va_host *h, const struct iovec *rd, unsigned rd_cnt,

@@ -11,10 +11,17 @@
 #include <mutex>
 #include <string>
 
+#include "virtio_accel_host.h"
+
 namespace va {
 
 // Message levels, as va_host_options.log receives them (virtio_accel_host.h).
-enum LogLevel : int { kLogError = 1, kLogWarning = 2, kLogInfo = 3, kLogDebug = 4 };
+enum LogLevel : int {
+  kLogError = VA_HOST_LOG_ERROR,
+  kLogWarning = VA_HOST_LOG_WARNING,
+  kLogInfo = VA_HOST_LOG_INFO,
+  kLogDebug = VA_HOST_LOG_DEBUG,
+};
 
 class GuestLog {
  public:

@@ -63,7 +63,11 @@ int WorkerPool::submit(const struct iovec *rd, unsigned rd_cnt, const struct iov
   }
   {
     std::lock_guard g(lock_);
-    if (free_.empty()) return -EBUSY;
+    if (free_.empty()) return EBUSY;
+    // Counted before a worker can see the job (it becomes visible when the
+    // lock is released), so the worker's decrement never comes first and a
+    // STATS read never sees in_flight wrap below zero.
+    engine_->stats().in_flight.fetch_add(1, std::memory_order_relaxed);
     int i = free_.back();
     free_.pop_back();
     jobs_[i] = Job{rd, rd_cnt, wr, wr_cnt, opaque, session, -1};
@@ -74,7 +78,6 @@ int WorkerPool::submit(const struct iovec *rd, unsigned rd_cnt, const struct iov
     tail_ = i;
     queued_++;
   }
-  engine_->stats().in_flight.fetch_add(1, std::memory_order_relaxed);
   work_cv_.notify_one();
   return 0;
 }

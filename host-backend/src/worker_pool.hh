@@ -45,7 +45,9 @@ class WorkerPool {
   WorkerPool(const WorkerPool &) = delete;
   WorkerPool &operator=(const WorkerPool &) = delete;
 
-  // 0, or -EBUSY when `depth` jobs are already queued or running.
+  // 0, or EBUSY when `depth` jobs are already queued or running. (Errors
+  // inside host-backend are positive errno values or a Status; only the C
+  // ABI, c_api.cc, turns them into the negative values its header documents.)
   int submit(const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr, unsigned wr_cnt,
              void *opaque);
 

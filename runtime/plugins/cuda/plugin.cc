@@ -9,8 +9,11 @@
 #include <vaccel/log.h>
 #include <vaccel/plugin.h>
 
+#include "guarded.hh"
+
 #include <memory>
 #include <new>
+#include <utility>
 
 namespace {
 
@@ -21,31 +24,10 @@ using vaccel_cuda::CudaOps;
 // its own exit-time destructor, after this plugin's statics are gone.
 std::unique_ptr<CudaOps> &g_ops = *new std::unique_ptr<CudaOps>;
 
+// Runs `f` behind the plugins' shared exception boundary (guarded.hh).
 template <typename F>
 int guarded(const char *op, F &&f) noexcept {
-  try {
-    if (!g_ops) {
-      vaccel_error("[cuda] %s: plugin not initialized", op);
-      return VACCEL_ENODEV;
-    }
-    f();
-    return VACCEL_OK;
-  } catch (const CudaError &e) {
-    if (e.code() == VACCEL_ENOTSUP)
-      vaccel_debug("[cuda] %s: %s", op, e.what());
-    else
-      vaccel_error("[cuda] %s: %s", op, e.what());
-    return e.code();
-  } catch (const std::bad_alloc &) {
-    vaccel_error("[cuda] %s: out of host memory", op);
-    return VACCEL_ENOMEM;
-  } catch (const std::exception &e) {
-    vaccel_error("[cuda] %s: %s", op, e.what());
-    return VACCEL_EIO;
-  } catch (...) {
-    vaccel_error("[cuda] %s: unknown failure", op);
-    return VACCEL_EIO;
-  }
+  return va_plugin::guarded<CudaError>("cuda", op, g_ops != nullptr, std::forward<F>(f));
 }
 
 int op_sgemm(vaccel_session *, long long m, long long n, long long k, float alpha, float *a, long long lda, float *b,

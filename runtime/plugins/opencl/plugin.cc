@@ -16,12 +16,15 @@
 #include <vaccel/log.h>
 #include <vaccel/plugin.h>
 
+#include "guarded.hh"
+
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -33,31 +36,10 @@ std::unique_ptr<ClRuntime> &g_rt = *new std::unique_ptr<ClRuntime>; // see g_ops
 // its own exit-time destructor, after this plugin's statics are gone.
 std::unique_ptr<ClOps> &g_ops = *new std::unique_ptr<ClOps>;
 
-// Runs `f`, mapping exceptions to vAccel codes. Never lets one escape.
+// Runs `f` behind the plugins' shared exception boundary (guarded.hh).
 template <typename F>
 int guarded(const char *op, F &&f) noexcept {
-  try {
-    if (!g_ops) {
-      vaccel_error("[opencl] %s: plugin not initialized", op);
-      return VACCEL_ENODEV;
-    }
-    return f();
-  } catch (const OclError &e) {
-    if (e.code() == VACCEL_ENOTSUP)
-      vaccel_debug("[opencl] %s: %s", op, e.what());
-    else
-      vaccel_error("[opencl] %s: %s", op, e.what());
-    return e.code();
-  } catch (const std::bad_alloc &) {
-    vaccel_error("[opencl] %s: out of host memory", op);
-    return VACCEL_ENOMEM;
-  } catch (const std::exception &e) {
-    vaccel_error("[opencl] %s: %s", op, e.what());
-    return VACCEL_EIO;
-  } catch (...) {
-    vaccel_error("[opencl] %s: unknown failure", op);
-    return VACCEL_EIO;
-  }
+  return va_plugin::guarded<OclError>("opencl", op, g_ops != nullptr, std::forward<F>(f));
 }
 
 int op_sgemm(vaccel_session *, long long m, long long n, long long k, float alpha, float *a, long long lda, float *b,
