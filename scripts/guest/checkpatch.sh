@@ -2,7 +2,8 @@
 # Runs the Linux kernel's own scripts/checkpatch.pl --strict on the guest driver and fails on any ERROR, WARNING
 # or CHECK.
 #
-# Usage: scripts/guest/checkpatch.sh [--print-dir] [FILE...]   (default: every source file of guest-linux-driver/)
+# Usage: scripts/guest/checkpatch.sh [--print-dir] [FILE...]   (default: every source file of guest-linux-driver/ and
+#        the wire header it includes, virtio-accel-spec/include/virtio_accel.h)
 #   --print-dir   only fetch, and print the directory holding scripts/checkpatch.pl
 #
 # Where checkpatch.pl comes from: Debian ships it only inside the kernel source tarball, in linux-source-<series>.
@@ -52,7 +53,7 @@ if [ $print_dir = 1 ]; then echo "$dir"; exit 0; fi
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
   mapfile -t files < <(cd "$ROOT" && ls guest-linux-driver/*.[ch] guest-linux-driver/include/uapi/*.h \
-    guest-linux-driver/compat/*.h 2>/dev/null)
+    guest-linux-driver/compat/*.h virtio-accel-spec/include/virtio_accel.h 2>/dev/null)
 fi
 cd "$ROOT"
 out=$(perl "$dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types -f "${files[@]}" 2>&1 || true)

@@ -8,31 +8,35 @@
  * comments refer to it.
  *
  * Rules that make the layout portable between 32/64-bit guests and hosts:
- *  - every field is fixed-width little-endian; no pointers, no size_t, no enums;
+ *  - every field is fixed-width little-endian (__le16/__le32/__le64, the
+ *    kernel's own types, so sparse checks every access in the driver); no
+ *    pointers, no size_t, no enums;
  *  - every struct is naturally aligned with explicit reserved fields, so no
- *    compiler inserts padding (checked by the asserts at the end);
+ *    compiler inserts padding (checked at compile time by the protocol
+ *    library, virtio-accel-spec/lib/virtio_accel_proto.c, and by the tests);
  *  - reserved fields MUST be written as zero and are checked by the device.
+ * Transport identifiers (PCI vendor/device ID) are the spec's (§1.1) and the
+ * device model's, not part of this header.
  */
 #ifndef VIRTIO_ACCEL_H
 #define VIRTIO_ACCEL_H
 
-#if defined(__KERNEL__)
+#if defined(__KERNEL__) || defined(__linux__)
 #include <linux/types.h>
-typedef __le16 va_le16;
-typedef __le32 va_le32;
-typedef __le64 va_le64;
 #else
-#include <stdint.h>
-typedef uint16_t va_le16;
-typedef uint32_t va_le32;
-typedef uint64_t va_le64;
+/*
+ * Guests that are not Linux (the Unikraft library builds with -U__linux__
+ * -nostdinc): the same type names, plain integers there.
+ */
+typedef unsigned short __le16;
+typedef unsigned int __le32;
+typedef unsigned long long __le64;
 #endif
 
 /* [spec §1] Identification. 58 is not assigned by virtio 1.3 and is not one of the
- * IDs other hypervisors use for unofficial devices (they count down from 63). */
+ * IDs other hypervisors use for unofficial devices (they count down from 63).
+ */
 #define VIRTIO_ID_ACCEL 58
-#define VIRTIO_ACCEL_PCI_VENDOR_ID 0x1af4
-#define VIRTIO_ACCEL_PCI_DEVICE_ID (0x1040 + VIRTIO_ID_ACCEL) /* 0x107a */
 
 /* [spec §2] Protocol version: major changes are incompatible, minor ones add. */
 #define VIRTIO_ACCEL_VERSION_MAJOR 1
@@ -48,16 +52,16 @@ typedef uint64_t va_le64;
 
 /* [spec §5] Device configuration layout (read-only, constant after reset). */
 struct virtio_accel_config {
-	va_le32 version;            /* VIRTIO_ACCEL_VERSION */
-	va_le32 num_request_queues; /* >= 1 */
-	va_le32 max_sessions;       /* open sessions per device */
-	va_le32 max_resources;      /* registered resources per device */
-	va_le32 max_segments;       /* descriptors in one request chain */
-	va_le32 max_args;           /* nr_in + nr_out of one REQ_RUN */
-	va_le64 max_request_bytes;  /* device-readable bytes of one request */
-	va_le64 max_response_bytes; /* device-writable bytes of one request */
-	va_le64 max_resource_bytes; /* sum of all registered resource bytes */
-	va_le64 supported_ops;      /* bit n set: VIRTIO_ACCEL_OP n is served */
+	__le32 version;            /* VIRTIO_ACCEL_VERSION */
+	__le32 num_request_queues; /* >= 1 */
+	__le32 max_sessions;       /* open sessions per device */
+	__le32 max_resources;      /* registered resources per device */
+	__le32 max_segments;       /* descriptors in one request chain */
+	__le32 max_args;           /* nr_in + nr_out of one REQ_RUN */
+	__le64 max_request_bytes;  /* device-readable bytes of one request */
+	__le64 max_response_bytes; /* device-writable bytes of one request */
+	__le64 max_resource_bytes; /* sum of all registered resource bytes */
+	__le64 supported_ops;      /* bit n set: VIRTIO_ACCEL_OP n is served */
 };
 
 /* [spec §8] Request types: what a request asks the device to do. */
@@ -84,7 +88,8 @@ struct virtio_accel_config {
 #define VIRTIO_ACCEL_S_MAX           10
 
 /* [spec §8.3] Accelerator operations carried by REQ_RUN. Our own stable numbering;
- * NOT vAccel's vaccel_op_type_t, which has changed between releases. */
+ * NOT vAccel's vaccel_op_type_t, which has changed between releases.
+ */
 #define VIRTIO_ACCEL_OP_NOOP                1
 #define VIRTIO_ACCEL_OP_EXEC                2
 #define VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE  3
@@ -117,83 +122,98 @@ struct virtio_accel_config {
 #define VIRTIO_ACCEL_RES_MODEL 3
 
 /* [spec §7] Common headers. A request's device-readable part starts with a
- * request header; its device-writable part starts with a response header. */
+ * request header; its device-writable part starts with a response header.
+ */
 struct virtio_accel_req_hdr {
-	va_le32 type;        /* VIRTIO_ACCEL_REQ_* */
-	va_le32 flags;       /* reserved, 0 */
-	va_le64 request_id;  /* chosen by the driver, echoed in the response */
-	va_le64 session_id;  /* 0 for SESSION_CREATE and STATS_GET */
-	va_le32 payload_len; /* readable part is exactly hdr + payload_len bytes */
-	va_le32 reserved;    /* 0 */
+	__le32 type;        /* VIRTIO_ACCEL_REQ_* */
+	__le32 flags;       /* reserved, 0 */
+	__le64 request_id;  /* chosen by the driver, echoed in the response */
+	__le64 session_id;  /* 0 for SESSION_CREATE and STATS_GET */
+	__le32 payload_len; /* readable part is exactly hdr + payload_len bytes */
+	__le32 reserved;    /* 0 */
 };
 
 struct virtio_accel_resp_hdr {
-	va_le32 status;      /* VIRTIO_ACCEL_S_* */
-	va_le32 detail;      /* S_OP_FAILED: host errno (Linux generic); else 0 */
-	va_le64 request_id;  /* copied from the request header (0 if unreadable) */
-	va_le32 payload_len; /* response payload bytes that follow this header */
-	va_le32 reserved;    /* 0 */
+	__le32 status;      /* VIRTIO_ACCEL_S_* */
+	__le32 detail;      /* S_OP_FAILED: host errno (Linux generic); else 0 */
+	__le64 request_id;  /* copied from the request header (0 if unreadable) */
+	__le32 payload_len; /* response payload bytes that follow this header */
+	__le32 reserved;    /* 0 */
 };
 
 /* [spec §8.1] SESSION_CREATE payload. flags low 16 bits: vAccel plugin-type hint
- * (VACCEL_PLUGIN_* bits); high 16 bits reserved, 0. */
+ * (VACCEL_PLUGIN_* bits); high 16 bits reserved, 0.
+ */
 struct virtio_accel_session_create {
-	va_le32 flags;
-	va_le32 reserved;
+	__le32 flags;
+	__le32 reserved;
 };
+
 /* SESSION_CREATE / RESOURCE_REGISTER response payload. IDs are never 0 and
- * never reused while the device is not reset (generation-tagged). */
+ * never reused while the device is not reset (generation-tagged).
+ */
 struct virtio_accel_id_resp {
-	va_le64 id;
+	__le64 id;
 };
 
 /* [spec §8.2] RESOURCE_REGISTER payload: header, nr_blobs blob descriptors, then for
  * each blob in order its name bytes (name_len, no NUL) and its data bytes
- * (size). The resource belongs to the request's session. */
+ * (size). The resource belongs to the request's session.
+ */
 struct virtio_accel_resource_register {
-	va_le32 res_type; /* VIRTIO_ACCEL_RES_* */
-	va_le32 nr_blobs; /* >= 1 */
+	__le32 res_type; /* VIRTIO_ACCEL_RES_* */
+	__le32 nr_blobs; /* >= 1 */
 };
+
 struct virtio_accel_blob_desc {
-	va_le64 size;     /* data bytes */
-	va_le32 name_len; /* 1..VIRTIO_ACCEL_MAX_NAME, [A-Za-z0-9._-], not "." or ".." */
-	va_le32 reserved; /* 0 */
+	__le64 size;     /* data bytes */
+	__le32 name_len; /* 1..VIRTIO_ACCEL_MAX_NAME, [A-Za-z0-9._-], not "." or ".." */
+	__le32 reserved; /* 0 */
 };
+
 #define VIRTIO_ACCEL_MAX_NAME 255
 /* Blob-name alphabet: a name is 1..VIRTIO_ACCEL_MAX_NAME bytes, each one
- * satisfying this test, and is neither "." nor "..". */
-#define VIRTIO_ACCEL_NAME_CHAR_OK(c)                                     \
-	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||      \
-	 ((c) >= '0' && (c) <= '9') || (c) == '.' || (c) == '_' || (c) == '-')
+ * satisfying this test, and is neither "." nor "..".
+ */
+static inline int virtio_accel_name_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+#define VIRTIO_ACCEL_NAME_CHAR_OK(c) virtio_accel_name_char_ok(c)
 
 /* RESOURCE_UNREGISTER payload. */
 struct virtio_accel_resource_unregister {
-	va_le64 resource_id;
+	__le64 resource_id;
 };
 
 /* [spec §8.3] RUN payload: this header, nr_in + nr_out argument descriptors (inputs
  * first), then the input bytes back to back. The writable part holds the
  * response header, a virtio_accel_run_resp, then the output regions back to
- * back with the capacities given by the output descriptors. */
+ * back with the capacities given by the output descriptors.
+ */
 struct virtio_accel_run_req {
-	va_le32 op;          /* VIRTIO_ACCEL_OP_* */
-	va_le32 nr_in;
-	va_le32 nr_out;
-	va_le32 reserved;    /* 0 */
-	va_le64 resource_id; /* ops that name a resource; else 0 */
+	__le32 op;          /* VIRTIO_ACCEL_OP_* */
+	__le32 nr_in;
+	__le32 nr_out;
+	__le32 reserved;    /* 0 */
+	__le64 resource_id; /* ops that name a resource; else 0 */
 };
+
 struct virtio_accel_arg {
-	va_le64 len;         /* input: exact bytes; output: capacity */
-	va_le32 type;        /* vAccel argument type, passed to the runtime */
-	va_le32 custom_type; /* vAccel custom type id, passed to the runtime */
+	__le64 len;         /* input: exact bytes; output: capacity */
+	__le32 type;        /* vAccel argument type, passed to the runtime */
+	__le32 custom_type; /* vAccel custom type id, passed to the runtime */
 };
+
 #define VIRTIO_ACCEL_EXECUTOR_LEN 24
 /* Bytes of the writable part before the first output region of a RUN. */
 #define VIRTIO_ACCEL_RUN_RESP_BYTES 56 /* resp_hdr + run_resp */
 
 /* Spec limits that every side enforces the same way (spec §11, §8.3). */
 #define VIRTIO_ACCEL_MAX_STRING     4096 /* EXEC library path and symbol */
-#define VIRTIO_ACCEL_MAX_DIM        (1ULL << 30) /* SGEMM/tensor dimension */
+#define VIRTIO_ACCEL_MAX_DIM        0x40000000ULL /* 2^30: SGEMM/tensor dimension */
 #define VIRTIO_ACCEL_MAX_TENSORS    64   /* inputs, and outputs, of a model RUN */
 #define VIRTIO_ACCEL_MAX_NODE_NAME  256  /* TF node name bytes (no NUL) */
 #define VIRTIO_ACCEL_MAX_ARGS_HARD  256  /* cap on config max_args */
@@ -201,125 +221,81 @@ struct virtio_accel_arg {
 #define VIRTIO_ACCEL_MIN_WRITABLE   24
 struct virtio_accel_run_resp {
 	char executor[VIRTIO_ACCEL_EXECUTOR_LEN]; /* host plugin name, NUL padded */
-	va_le64 exec_ns;                          /* host execution time */
+	__le64 exec_ns;                          /* host execution time */
 };
 
 /* [spec §8.3] Typed parameter blocks: input argument 0 of the ops that take scalars.
- * Floats are IEEE-754 binary32 bit patterns. */
+ * Floats are IEEE-754 binary32 bit patterns.
+ */
 struct virtio_accel_sgemm_params {
-	va_le64 m, n, k;
-	va_le64 lda, ldb, ldc;
-	va_le32 alpha; /* float bits */
-	va_le32 beta;  /* float bits */
+	__le64 m, n, k;
+	__le64 lda, ldb, ldc;
+	__le32 alpha; /* float bits */
+	__le32 beta;  /* float bits */
 };
+
 struct virtio_accel_minmax_params {
-	va_le32 ndata;          /* number of doubles in the input */
-	va_le32 low_threshold;  /* int32 two's complement */
-	va_le32 high_threshold; /* int32 two's complement */
-	va_le32 reserved;       /* 0 */
+	__le32 ndata;          /* number of doubles in the input */
+	__le32 low_threshold;  /* int32 two's complement */
+	__le32 high_threshold; /* int32 two's complement */
+	__le32 reserved;       /* 0 */
 };
+
 /* A tensor travels as this descriptor (one arg) followed by its data (next
  * arg). data_type is the framework's own vAccel enum (vaccel_tf_data_type,
- * vaccel_tflite_data_type or vaccel_torch_data_type, by op). */
+ * vaccel_tflite_data_type or vaccel_torch_data_type, by op).
+ */
 #define VIRTIO_ACCEL_MAX_DIMS 8
 struct virtio_accel_tensor_desc {
-	va_le32 data_type;
-	va_le32 nr_dims;   /* 0..VIRTIO_ACCEL_MAX_DIMS */
-	va_le64 dims[VIRTIO_ACCEL_MAX_DIMS]; /* int64, >= 0; unused entries 0 */
+	__le32 data_type;
+	__le32 nr_dims;   /* 0..VIRTIO_ACCEL_MAX_DIMS */
+	__le64 dims[VIRTIO_ACCEL_MAX_DIMS]; /* int64, >= 0; unused entries 0 */
 };
+
 /* An output tensor as the device writes it back (output arg before its data). */
 struct virtio_accel_tensor_out {
 	struct virtio_accel_tensor_desc desc;
-	va_le64 data_len; /* bytes written to the data region that follows */
+	__le64 data_len; /* bytes written to the data region that follows */
 };
+
 /* Input 0 of TF/TFLITE/TORCH_MODEL_RUN (layout in spec §8.3.1). */
 struct virtio_accel_model_run_params {
-	va_le32 nr_inputs;
-	va_le32 nr_outputs;
+	__le32 nr_inputs;
+	__le32 nr_outputs;
 };
+
 /* Input 0 of TORCH_SGEMM. */
 struct virtio_accel_torch_sgemm_params {
-	va_le32 m, n, k;
-	va_le32 reserved; /* 0 */
+	__le32 m, n, k;
+	__le32 reserved; /* 0 */
 };
 
 /* [spec §8.4] TIMERS_GET response payload: header then nr_timers entries, one per op
- * the session ran at least once (needs VIRTIO_ACCEL_F_PROFILING). */
+ * the session ran at least once (needs VIRTIO_ACCEL_F_PROFILING).
+ */
 struct virtio_accel_timers_resp {
-	va_le32 nr_timers;
-	va_le32 reserved;
+	__le32 nr_timers;
+	__le32 reserved;
 };
+
 struct virtio_accel_timer {
-	va_le32 op;       /* VIRTIO_ACCEL_OP_* */
-	va_le32 reserved;
-	va_le64 count;    /* completed RUNs of this op */
-	va_le64 total_ns; /* summed host execution time */
-	va_le64 max_ns;
+	__le32 op;       /* VIRTIO_ACCEL_OP_* */
+	__le32 reserved;
+	__le64 count;    /* completed RUNs of this op */
+	__le64 total_ns; /* summed host execution time */
+	__le64 max_ns;
 };
 
 /* [spec §8.5] STATS_GET response payload: device-wide counters since reset. */
 struct virtio_accel_stats {
-	va_le64 requests;
-	va_le64 errors;    /* responses with status != S_OK, and dropped chains */
-	va_le64 bytes_in;  /* device-readable bytes consumed */
-	va_le64 bytes_out; /* device-writable bytes produced */
-	va_le64 in_flight;
-	va_le64 sessions;
-	va_le64 resources;
-	va_le64 resource_bytes;
+	__le64 requests;
+	__le64 errors;    /* responses with status != S_OK, and dropped chains */
+	__le64 bytes_in;  /* device-readable bytes consumed */
+	__le64 bytes_out; /* device-writable bytes produced */
+	__le64 in_flight;
+	__le64 sessions;
+	__le64 resources;
+	__le64 resource_bytes;
 };
-
-/* Layout checks: the same numbers hold for every compiler that includes us. */
-#ifdef __cplusplus
-#define VA_ASSERT_SIZE(t, n) static_assert(sizeof(t) == (n), #t " size")
-#define VA_ASSERT_OFF(t, f, n) static_assert(offsetof(t, f) == (n), #t "." #f)
-#else
-#define VA_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
-#define VA_ASSERT_OFF(t, f, n) _Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f)
-#endif
-#ifdef __cplusplus
-#include <cstddef>
-#endif
-
-VA_ASSERT_SIZE(struct virtio_accel_config, 56);
-VA_ASSERT_OFF(struct virtio_accel_config, max_args, 20);
-VA_ASSERT_OFF(struct virtio_accel_config, max_request_bytes, 24);
-VA_ASSERT_OFF(struct virtio_accel_config, supported_ops, 48);
-VA_ASSERT_SIZE(struct virtio_accel_req_hdr, 32);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, request_id, 8);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, session_id, 16);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, payload_len, 24);
-VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, 24);
-VA_ASSERT_OFF(struct virtio_accel_resp_hdr, request_id, 8);
-VA_ASSERT_OFF(struct virtio_accel_resp_hdr, payload_len, 16);
-VA_ASSERT_SIZE(struct virtio_accel_session_create, 8);
-VA_ASSERT_SIZE(struct virtio_accel_id_resp, 8);
-VA_ASSERT_SIZE(struct virtio_accel_resource_register, 8);
-VA_ASSERT_SIZE(struct virtio_accel_blob_desc, 16);
-VA_ASSERT_SIZE(struct virtio_accel_resource_unregister, 8);
-VA_ASSERT_SIZE(struct virtio_accel_run_req, 24);
-VA_ASSERT_OFF(struct virtio_accel_run_req, resource_id, 16);
-VA_ASSERT_SIZE(struct virtio_accel_arg, 16);
-VA_ASSERT_SIZE(struct virtio_accel_run_resp, 32);
-VA_ASSERT_OFF(struct virtio_accel_run_resp, exec_ns, 24);
-VA_ASSERT_SIZE(struct virtio_accel_sgemm_params, 56);
-VA_ASSERT_OFF(struct virtio_accel_sgemm_params, alpha, 48);
-VA_ASSERT_SIZE(struct virtio_accel_minmax_params, 16);
-VA_ASSERT_SIZE(struct virtio_accel_tensor_desc, 72);
-VA_ASSERT_SIZE(struct virtio_accel_tensor_out, 80);
-VA_ASSERT_OFF(struct virtio_accel_tensor_out, data_len, 72);
-VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
-VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
-VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
-VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
-VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
-VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
-#ifdef __cplusplus
-static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==
-	      VIRTIO_ACCEL_RUN_RESP_BYTES, "RUN response head");
-#else
-_Static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==
-	       VIRTIO_ACCEL_RUN_RESP_BYTES, "RUN response head");
-#endif
 
 #endif /* VIRTIO_ACCEL_H */
