@@ -5,6 +5,10 @@
 namespace va {
 
 IovView::IovView(const struct iovec *iov, unsigned cnt) : iov_(iov), cnt_(cnt) {
+  if (cnt > 0) {
+    seg0_base_ = static_cast<uint8_t *>(iov[0].iov_base);
+    seg0_len_ = iov[0].iov_len;
+  }
   for (unsigned i = 0; i < cnt; i++) {
     if (__builtin_add_overflow(size_, static_cast<uint64_t>(iov[i].iov_len), &size_)) {
       valid_ = false;
@@ -33,7 +37,7 @@ static bool in_range(uint64_t off, uint64_t len, uint64_t size) {
   return !__builtin_add_overflow(off, len, &end) && end <= size;
 }
 
-bool IovView::copy_out(uint64_t off, void *dst, uint64_t len) const {
+bool IovView::copy_out_slow(uint64_t off, void *dst, uint64_t len) const {
   if (!valid_ || !in_range(off, len, size_)) return false;
   if (len == 0) return true;
   unsigned seg;
@@ -52,7 +56,7 @@ bool IovView::copy_out(uint64_t off, void *dst, uint64_t len) const {
   return true;
 }
 
-bool IovView::copy_in(uint64_t off, const void *src, uint64_t len) const {
+bool IovView::copy_in_slow(uint64_t off, const void *src, uint64_t len) const {
   if (!valid_ || !in_range(off, len, size_)) return false;
   if (len == 0) return true;
   unsigned seg;

@@ -123,9 +123,9 @@ Status SessionTable::destroy(uint64_t id) {
     for (Resource *r : s->resources) {
       if (!r->linked) continue;
       unlink_resource_locked(r);
-      if (--r->refs == 0) dead_resources.push_back(r);
+      if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) dead_resources.push_back(r);
     }
-    if (--s->refs == 0) dead = s;
+    if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) dead = s;
   }
   for (Resource *r : dead_resources) finish_resource(r);
   if (dead) finish_session(dead);
@@ -136,18 +136,13 @@ Status SessionTable::pin(uint64_t id, Session **out) {
   std::lock_guard g(lock_);
   Session *s = lookup(sessions_, id);
   if (s == nullptr) return Status::Of(VIRTIO_ACCEL_S_NO_SESSION);
-  s->refs++;
+  s->refs.fetch_add(1, std::memory_order_relaxed);  // >= 1 already: linked
   *out = s;
   return Status::Ok();
 }
 
 void SessionTable::unpin(Session *s) {
-  bool last;
-  {
-    std::lock_guard g(lock_);
-    last = --s->refs == 0;
-  }
-  if (last) finish_session(s);
+  if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) finish_session(s);
 }
 
 Status SessionTable::add_resource(Session *s, uint32_t type, std::span<const BlobBuf> blobs,
@@ -210,7 +205,7 @@ Status SessionTable::remove_resource(Session *s, uint64_t id) {
     Resource *r = lookup(resources_, id);
     if (r == nullptr || r->owner != s) return Status::Of(VIRTIO_ACCEL_S_NO_RESOURCE);
     unlink_resource_locked(r);
-    if (--r->refs == 0) dead = r;
+    if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) dead = r;
   }
   if (dead) finish_resource(dead);
   return Status::Ok();
@@ -220,18 +215,13 @@ Status SessionTable::pin_resource(Session *s, uint64_t id, Resource **out) {
   std::lock_guard g(lock_);
   Resource *r = lookup(resources_, id);
   if (r == nullptr || r->owner != s) return Status::Of(VIRTIO_ACCEL_S_NO_RESOURCE);
-  r->refs++;
+  r->refs.fetch_add(1, std::memory_order_relaxed);  // >= 1 already: linked
   *out = r;
   return Status::Ok();
 }
 
 void SessionTable::unpin_resource(Resource *r) {
-  bool last;
-  {
-    std::lock_guard g(lock_);
-    last = --r->refs == 0;
-  }
-  if (last) finish_resource(r);
+  if (r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) finish_resource(r);
 }
 
 void SessionTable::finish_resource(Resource *r) {

@@ -3,7 +3,8 @@
 // IDs are generation-tagged (slot index in the low 32 bits, a per-slot
 // generation in the high 32 bits), so a stale or guessed ID can never reach
 // an object created later in the same slot. Objects are reference counted:
-// an operation pins its session (and resource) for its duration, and
+// an operation pins its session (and resource) for its duration (pinning
+// takes the table lock, unpinning is a lock-free decrement), and
 // SESSION_DESTROY / RESOURCE_UNREGISTER only unlink; the runtime object is
 // destroyed by whoever drops the last reference -- never under the lock and
 // never while an operation still uses it.
@@ -21,10 +22,21 @@
 
 namespace va {
 
+// Per-op profiling counters of a session (REQ_TIMERS_GET). Lock-free: a
+// reader may see a RUN's count before its time, which profiling tolerates;
+// the hot path then costs three relaxed atomics instead of a mutex.
 struct OpTimer {
-  uint64_t count = 0;
-  uint64_t total_ns = 0;
-  uint64_t max_ns = 0;
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> total_ns{0};
+  std::atomic<uint64_t> max_ns{0};
+
+  void record(uint64_t ns) {
+    count.fetch_add(1, std::memory_order_relaxed);
+    total_ns.fetch_add(ns, std::memory_order_relaxed);
+    uint64_t m = max_ns.load(std::memory_order_relaxed);
+    while (ns > m && !max_ns.compare_exchange_weak(m, ns, std::memory_order_relaxed)) {
+    }
+  }
 };
 
 struct Session;
@@ -35,18 +47,23 @@ struct Resource {
   uint64_t bytes = 0;
   void *handle = nullptr;  // runtime resource
   Session *owner = nullptr;
-  int refs = 0;            // guarded by the table lock
+  // Incremented only under the table lock and only while linked (the
+  // table's own reference keeps it >= 1 then); decremented anywhere. The
+  // decrement that reaches 0 destroys, so unpinning needs no lock.
+  std::atomic<int> refs{0};
   bool linked = false;
 };
 
 struct Session {
   uint64_t id = 0;
   void *handle = nullptr;  // runtime session
-  int refs = 0;            // guarded by the table lock
+  // Incremented only under the table lock and only while linked (the
+  // table's own reference keeps it >= 1 then); decremented anywhere. The
+  // decrement that reaches 0 destroys, so unpinning needs no lock.
+  std::atomic<int> refs{0};
   bool linked = false;
   std::vector<Resource *> resources;  // linked resources, guarded by the lock
-  std::array<OpTimer, VIRTIO_ACCEL_OP_MAX + 1> timers{};  // guarded by timer_lock
-  std::mutex timer_lock;
+  std::array<OpTimer, VIRTIO_ACCEL_OP_MAX + 1> timers;
 };
 
 class SessionTable {
