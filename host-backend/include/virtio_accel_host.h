@@ -46,7 +46,7 @@ typedef struct va_host va_host;
  * the spec's "Limits" section lists; a device may then override fields. */
 struct va_host_options {
 	uint32_t num_request_queues; /* reported in config space */
-	uint32_t num_workers;        /* execution threads, >= 1 */
+	uint32_t num_workers; /* execution threads, >= 1 */
 	uint32_t max_sessions;
 	uint32_t max_resources;
 	uint32_t max_segments;
@@ -58,7 +58,7 @@ struct va_host_options {
 	uint64_t max_request_bytes;
 	uint64_t max_response_bytes;
 	uint64_t max_resource_bytes;
-	int profiling;               /* offer VIRTIO_ACCEL_F_PROFILING */
+	int profiling; /* offer VIRTIO_ACCEL_F_PROFILING */
 	/* Colon-separated host runtime plugin .so paths; NULL or "" means use
 	 * VACCEL_PLUGINS from the process environment. */
 	const char *plugins;

@@ -88,7 +88,8 @@ va_host *va_host_new(const struct va_host_options *o, va_host_done_fn done, void
       o->max_request_bytes > kMaxRequestBytesWire)
     return fail("virtio-accel: max-request-bytes must be " +
                 std::to_string(sizeof(struct virtio_accel_req_hdr)) + ".." +
-                std::to_string(kMaxRequestBytesWire) + " (a request header's payload_len is 32 bits)");
+                std::to_string(kMaxRequestBytesWire) +
+                " (a request header's payload_len is 32 bits)");
   if (o->max_response_bytes < VIRTIO_ACCEL_MIN_WRITABLE ||
       o->max_response_bytes > kMaxResponseBytesWire)
     return fail("virtio-accel: max-response-bytes must be " +

@@ -44,8 +44,8 @@ Status decode_unregister(const IovView &rd, uint64_t payload_len, Request *req) 
   return Status::Ok();
 }
 
-Status decode_register(const IovView &rd, uint64_t payload_len, const Limits &lim,
-                       Request *req, BlobList *blobs) {
+Status decode_register(const IovView &rd, uint64_t payload_len, const Limits &lim, Request *req,
+                       BlobList *blobs) {
   struct virtio_accel_resource_register rr;
   if (payload_len < sizeof rr || blobs == nullptr) return malformed();
   rd.copy_out(kReqHdr, &rr, sizeof rr);
@@ -128,8 +128,8 @@ Status decode_run(const IovView &rd, uint64_t payload_len, uint64_t wr_size, con
 
 }  // namespace
 
-Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
-                      const Limits &lim, bool profiling, Request *req, BlobList *blobs) {
+Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments, const Limits &lim,
+                      bool profiling, Request *req, BlobList *blobs) {
   req->request_id = 0;
   if (!rd.valid() || rd.size() < kReqHdr) return malformed();
 
@@ -163,9 +163,8 @@ Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
     case VIRTIO_ACCEL_REQ_TIMERS_GET:
       if (!profiling) return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
       if (payload_len != 0) return malformed();
-      return need_resp(wr_size,
-                       sizeof(struct virtio_accel_timers_resp) +
-                           VIRTIO_ACCEL_OP_MAX * sizeof(struct virtio_accel_timer));
+      return need_resp(wr_size, sizeof(struct virtio_accel_timers_resp) +
+                                    VIRTIO_ACCEL_OP_MAX * sizeof(struct virtio_accel_timer));
     case VIRTIO_ACCEL_REQ_STATS_GET:
       if (payload_len != 0 || req->session_id != 0) return malformed();
       return need_resp(wr_size, sizeof(struct virtio_accel_stats));

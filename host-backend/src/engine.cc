@@ -179,7 +179,7 @@ Status Engine::execute(const Request &req, const IovView &rd, const IovView &wr,
         return st;
       }
       if (!st.ok()) return st;
-      struct virtio_accel_id_resp r {to_le64(id)};
+      struct virtio_accel_id_resp r = {to_le64(id)};
       wr.copy_in(kRespHdr, &r, sizeof r);
       *payload = sizeof r;
       return st;
@@ -220,8 +220,10 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
   for (uint32_t i = 0; i < req.nr_blobs; i++) need += align_up(s->blobs.blobs[i].data.len, 64);
   uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
   if (need && buf == nullptr) {
-    log_.log(kLogWarning, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
-             static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
+    log_.log(kLogWarning,
+             "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+             static_cast<unsigned long long>(need),
+             static_cast<unsigned long long>(staging_.used()),
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
@@ -243,7 +245,7 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
     return st;
   }
   if (!st.ok()) return st;
-  struct virtio_accel_id_resp r {to_le64(id)};
+  struct virtio_accel_id_resp r = {to_le64(id)};
   wr.copy_in(kRespHdr, &r, sizeof r);
   *payload = sizeof r;
   return st;
@@ -280,8 +282,9 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   }
   const uint64_t cost = d.cost ? d.cost(req, call) : 0;
   if (opts_.limits.max_op_cost && cost > opts_.limits.max_op_cost) {
-    log_.log(kLogWarning, "virtio-accel: op %u refused: %llu multiply-adds exceed the work bound %llu",
-             req.op, static_cast<unsigned long long>(cost),
+    log_.log(kLogWarning,
+             "virtio-accel: op %u refused: %llu multiply-adds exceed the work bound %llu", req.op,
+             static_cast<unsigned long long>(cost),
              static_cast<unsigned long long>(opts_.limits.max_op_cost));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
@@ -312,8 +315,10 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   for (uint32_t i = 0; i < nargs; i++) need += align_up(region(i).len, kStagingAlign);
   uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
   if (need && buf == nullptr) {
-    log_.log(kLogWarning, "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
-             static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
+    log_.log(kLogWarning,
+             "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+             static_cast<unsigned long long>(need),
+             static_cast<unsigned long long>(staging_.used()),
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
@@ -342,7 +347,8 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   uint64_t dt = now_ns() - t0;
   if (opts_.profiling) sess.get()->timers[req.op].record(dt);
   if (result.err != 0)
-    log_.log(kLogInfo, "virtio-accel: op %u failed in the host runtime: errno %d", req.op, result.err);
+    log_.log(kLogInfo, "virtio-accel: op %u failed in the host runtime: errno %d", req.op,
+             result.err);
   if (!phase.enter()) return Status::Ok();  // abandoned: results dropped
   if (result.err != 0)
     return Status::Of(VIRTIO_ACCEL_S_OP_FAILED, static_cast<uint32_t>(result.err));
@@ -376,7 +382,7 @@ Status Engine::timers(const Request &req, const IovView &wr, uint64_t *payload) 
     out[n++] = {to_le32(op), 0, to_le64(count), to_le64(t.total_ns.load(std::memory_order_relaxed)),
                 to_le64(t.max_ns.load(std::memory_order_relaxed))};
   }
-  struct virtio_accel_timers_resp h {to_le32(n), 0};
+  struct virtio_accel_timers_resp h = {to_le32(n), 0};
   wr.copy_in(kRespHdr, &h, sizeof h);
   wr.copy_in(kRespHdr + sizeof h, out, n * sizeof out[0]);
   *payload = sizeof h + n * sizeof out[0];

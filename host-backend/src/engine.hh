@@ -38,7 +38,7 @@ struct Scratch {
   BlobList blobs;
   std::array<ArgBuf, kMaxArgsCap> args;
   std::array<BlobBuf, kMaxArgsCap> blob_bufs;
-  OpScratch op;  // what the op's check copies out (op_table.hh)
+  OpScratch op;        // what the op's check copies out (op_table.hh)
   StagingBuf staging;  // every argument the runtime sees (staging.hh)
 };
 
@@ -61,9 +61,8 @@ class Engine {
   // runs outside it (guest_gate.hh); *abandoned is then set when a reset
   // gave the request up: nothing was written and the iovecs were not touched
   // after the gate said so.
-  uint32_t process(const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr,
-                   unsigned wr_cnt, Scratch *scratch, GuestGate *gate = nullptr,
-                   bool *abandoned = nullptr);
+  uint32_t process(const struct iovec *rd, unsigned rd_cnt, const struct iovec *wr, unsigned wr_cnt,
+                   Scratch *scratch, GuestGate *gate = nullptr, bool *abandoned = nullptr);
 
   // Device reset: drops every session (callers drain execution first).
   void reset() { table_.clear(); }
@@ -83,8 +82,8 @@ class Engine {
 
  private:
   class Phase;
-  Status execute(const Request &req, const IovView &rd, const IovView &wr, Scratch *s,
-                 Phase &phase, uint64_t *payload);
+  Status execute(const Request &req, const IovView &rd, const IovView &wr, Scratch *s, Phase &phase,
+                 uint64_t *payload);
   Status run(const Request &req, const IovView &rd, const IovView &wr, Scratch *s, Phase &phase,
              uint64_t *payload);
   Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,

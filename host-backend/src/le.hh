@@ -2,9 +2,10 @@
 // these compile to plain moves on x86 and arm64.
 #pragma once
 
+#include <endian.h>
+
 #include <cstdint>
 #include <cstring>
-#include <endian.h>
 
 namespace va {
 

@@ -75,7 +75,8 @@ Status check_minmax(const Request &r, const IovView &rd, OpCall *c, OpScratch *)
   if (ndata < 0 || low > high) return bad();
   c->minmax = {ndata, low, high};
   uint64_t bytes = static_cast<uint64_t>(ndata) * sizeof(double);
-  if (r.in(1).len != bytes || r.out(0).len < bytes || r.out(1).len < 2 * sizeof(double)) return bad();
+  if (r.in(1).len != bytes || r.out(0).len < bytes || r.out(1).len < 2 * sizeof(double))
+    return bad();
   return Status::Ok();
 }
 
@@ -106,12 +107,16 @@ Status check_fpga(const Request &r, const IovView &, OpCall *, OpScratch *) {
 // read past the data) are refused; TFLite INT4 packs two elements per byte.
 int elem_bits(uint32_t op, uint32_t type) {
   switch (op) {
-    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: {  // TF_DataType numbering; 7 string, 20 resource, 21 variant
-      static const int tf[] = {-1, 32, 64, 32, 8, 16, 8, -1, 64, 64, 8, 8, 8, 32, 16, 16, 16, 16, 128, 16, -1, -1, 32, 64};
+    // TF_DataType numbering; 7 string, 20 resource, 21 variant.
+    case VIRTIO_ACCEL_OP_TF_MODEL_RUN: {
+      static const int tf[] = {-1, 32, 64, 32, 8,  16, 8,   -1, 64, 64, 8,  8,
+                               8,  32, 16, 16, 16, 16, 128, 16, -1, -1, 32, 64};
       return type < std::size(tf) ? tf[type] : -1;
     }
-    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: {  // TfLiteType; 5 string, 14 resource, 15 variant, 18 int4
-      static const int tfl[] = {-1, 32, 32, 8, 64, -1, 8, 16, 64, 8, 16, 64, 128, 64, -1, -1, 32, 16, 4};
+    // TfLiteType; 5 string, 14 resource, 15 variant, 18 int4.
+    case VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN: {
+      static const int tfl[] = {-1, 32, 32,  8,  64, -1, 8,  16, 64, 8,
+                                16, 64, 128, 64, -1, -1, 32, 16, 4};
       return type < std::size(tfl) ? tfl[type] : -1;
     }
     default: {  // TORCH_MODEL_RUN, TORCH_SGEMM: vaccel_torch_data_type
@@ -225,7 +230,9 @@ uint64_t mul3(int64_t m, int64_t n, int64_t k) {
   return mnk;
 }
 
-uint64_t cost_sgemm(const Request &, const OpCall &c) { return mul3(c.sgemm.m, c.sgemm.n, c.sgemm.k); }
+uint64_t cost_sgemm(const Request &, const OpCall &c) {
+  return mul3(c.sgemm.m, c.sgemm.n, c.sgemm.k);
+}
 
 uint64_t cost_torch_sgemm(const Request &, const OpCall &c) {
   return mul3(c.torch_sgemm.m, c.torch_sgemm.n, c.torch_sgemm.k);
@@ -314,12 +321,12 @@ constexpr const HostOp *host_op(uint32_t op) {
 // kHostOps, merged at compile time.
 constexpr std::array<OpDesc, VIRTIO_ACCEL_OP_MAX + 1> build_table() {
   std::array<OpDesc, VIRTIO_ACCEL_OP_MAX + 1> t{};
-#define VA_HOST_ROW(NAME, res, nin, nout, psize)                                  \
-  {                                                                                \
-    const HostOp *h = host_op(VIRTIO_ACCEL_OP_##NAME);                             \
-    t[VIRTIO_ACCEL_OP_##NAME] = OpDesc{#NAME,        res,         nin,        nout, \
-                                       psize,        h->align,    h->lead_in, h->seed_in, \
-                                       h->check,     h->cost,     h->out_extent, h->prepare}; \
+#define VA_HOST_ROW(NAME, res, nin, nout, psize)                                      \
+  {                                                                                   \
+    const HostOp *h = host_op(VIRTIO_ACCEL_OP_##NAME);                                \
+    t[VIRTIO_ACCEL_OP_##NAME] =                                                       \
+        OpDesc{#NAME,      res,        nin,      nout,    psize,         h->align,    \
+               h->lead_in, h->seed_in, h->check, h->cost, h->out_extent, h->prepare}; \
   }
   VIRTIO_ACCEL_OPS(VA_HOST_ROW)
 #undef VA_HOST_ROW

@@ -41,7 +41,7 @@ struct TensorNode {
 
 struct ModelCall {
   uint32_t nin = 0, nout = 0;
-  std::array<TensorShape, VIRTIO_ACCEL_MAX_TENSORS> in_shapes;  // TORCH_SGEMM: A, B, C
+  std::array<TensorShape, VIRTIO_ACCEL_MAX_TENSORS> in_shapes;           // TORCH_SGEMM: A, B, C
   std::array<TensorNode, VIRTIO_ACCEL_MAX_TENSORS> in_nodes, out_nodes;  // TF only
 };
 
@@ -60,9 +60,10 @@ struct OpDesc {
   uint16_t nr_in = 0, nr_out = 0;   // VA_VAR: the call decides
   uint32_t params_size = 0;         // input 0 is a parameter block of this size (0: none)
   // Host half.
-  uint32_t align = 1;    // element alignment the data arguments need in host memory
-  uint8_t lead_in = 0;   // leading inputs the check decodes into OpCall (params, strings): not staged
-  uint8_t seed_in = 0;   // 1: the last input seeds output 0 in prepare (SGEMM's C-in): not staged
+  uint32_t align = 1;  // element alignment the data arguments need in host memory
+  uint8_t lead_in =
+      0;  // leading inputs the check decodes into OpCall (params, strings): not staged
+  uint8_t seed_in = 0;  // 1: the last input seeds output 0 in prepare (SGEMM's C-in): not staged
   // Op-specific validation after the generic one (resource kind, counts,
   // parameter-block size); decodes input 0 / strings into the call.
   Status (*check)(const Request &, const IovView &, OpCall *, OpScratch *) = nullptr;

@@ -62,7 +62,7 @@ inline constexpr uint64_t kRunOutputBase =
 // status is what the guest gets; req->request_id is filled whenever the header
 // could be read so the error can still be matched to its request.
 // `blobs` may be null unless the request is a RESOURCE_REGISTER.
-Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
-                      const Limits &lim, bool profiling, Request *req, BlobList *blobs);
+Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments, const Limits &lim,
+                      bool profiling, Request *req, BlobList *blobs);
 
 }  // namespace va

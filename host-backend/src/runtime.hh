@@ -39,8 +39,8 @@ struct BlobBuf {
 // so that wire_in() addresses inputs with the protocol library's indices
 // (va_model_layout and friends) whatever the op consumed.
 struct OpCall {
-  uint32_t op = 0;  // VIRTIO_ACCEL_OP_*
-  void *resource = nullptr;  // Runtime resource handle, ops that take one
+  uint32_t op = 0;                // VIRTIO_ACCEL_OP_*
+  void *resource = nullptr;       // Runtime resource handle, ops that take one
   const char *library = nullptr;  // OP_EXEC (allow-listed path)
   const char *symbol = nullptr;   // OP_EXEC, OP_EXEC_WITH_RESOURCE
   // Typed parameter block (copied out of guest memory, validated).
@@ -67,7 +67,7 @@ struct OpCall {
 };
 
 struct OpResult {
-  int err = 0;               // 0 or a positive errno (vAccel error value)
+  int err = 0;                // 0 or a positive errno (vAccel error value)
   const char *executor = "";  // plugin that ran it (static storage)
 };
 
@@ -94,7 +94,6 @@ class Runtime {
 // (empty: VACCEL_PLUGINS from the environment) and the exec allow-list its
 // exec plugin enforces (empty: none beyond the environment's).
 std::unique_ptr<Runtime> make_vaccel_runtime(const std::string &plugins,
-                                             const std::string &exec_allowlist,
-                                             std::string *error);
+                                             const std::string &exec_allowlist, std::string *error);
 
 }  // namespace va

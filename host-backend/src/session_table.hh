@@ -121,8 +121,8 @@ class SessionTable {
   static void erase(std::vector<Slot<T>> &slots, std::vector<uint32_t> &free, uint64_t id);
 
   void unlink_resource_locked(Resource *r);
-  void finish_session(Session *s);     // called without the lock, refs == 0
-  void finish_resource(Resource *r);   // called without the lock, refs == 0
+  void finish_session(Session *s);    // called without the lock, refs == 0
+  void finish_resource(Resource *r);  // called without the lock, refs == 0
 
   Runtime *rt_;
   Limits lim_;

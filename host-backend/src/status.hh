@@ -1,6 +1,7 @@
 // The one status type of host-backend: a wire status plus an optional errno
-// detail (names for logs: va_status_name, virtio_accel_proto.h). Every layer below the C ABI returns this, so what the guest finally
-// sees is decided in exactly one place (the layer that detects the problem).
+// detail (names for logs: va_status_name, virtio_accel_proto.h). Every layer below the C ABI
+// returns this, so what the guest finally sees is decided in exactly one place (the layer that
+// detects the problem).
 #pragma once
 
 #include <cstdint>

@@ -23,9 +23,12 @@ namespace {
 
 vaccel_resource_type_t to_vaccel_res(uint32_t t) {
   switch (t) {
-    case VIRTIO_ACCEL_RES_LIB: return VACCEL_RESOURCE_LIB;
-    case VIRTIO_ACCEL_RES_DATA: return VACCEL_RESOURCE_DATA;
-    default: return VACCEL_RESOURCE_MODEL;
+    case VIRTIO_ACCEL_RES_LIB:
+      return VACCEL_RESOURCE_LIB;
+    case VIRTIO_ACCEL_RES_DATA:
+      return VACCEL_RESOURCE_DATA;
+    default:
+      return VACCEL_RESOURCE_MODEL;
   }
 }
 
@@ -67,7 +70,8 @@ struct TensorBatch {
   void borrow(const ModelCall &m, DataOf data_of) {
     for (uint32_t i = 0; i < m.nin; i++) {
       const TensorShape &sh = m.in_shapes[i];
-      for (uint32_t d = 0; d < VIRTIO_ACCEL_MAX_DIMS; d++) dims[i][d] = static_cast<Dim>(sh.dims[d]);
+      for (uint32_t d = 0; d < VIRTIO_ACCEL_MAX_DIMS; d++)
+        dims[i][d] = static_cast<Dim>(sh.dims[d]);
       const ArgBuf &a = data_of(i);
       in[i] = Tensor{};
       in[i].data = a.data;
@@ -133,7 +137,8 @@ int call_exec_with_resource(vaccel_session *s, vaccel_resource *res, const OpCal
 
 int call_opencv(vaccel_session *s, vaccel_resource *, const OpCall &c) {
   ArgLists a(c);
-  return vaccel_opencv(s, a.rd, static_cast<int>(c.in.size()), a.wr, static_cast<int>(c.out.size()));
+  return vaccel_opencv(s, a.rd, static_cast<int>(c.in.size()), a.wr,
+                       static_cast<int>(c.out.size()));
 }
 
 // in = [params, A, B, C-in]; out = [C] (seeded from C-in by the engine).
@@ -255,8 +260,8 @@ int call_torch_sgemm(vaccel_session *s, vaccel_resource *, const OpCall &c) {
   b->borrow(*c.model,
             [&](uint32_t t) -> const ArgBuf & { return c.wire_in(va_torch_sgemm_data(t)); });
   const auto &g = c.torch_sgemm;
-  int r = vaccel_torch_sgemm(s, &b->in_ptr[0], &b->in_ptr[1], &b->in_ptr[2], g.m, g.n, g.k,
-                             &b->out[0]);
+  int r =
+      vaccel_torch_sgemm(s, &b->in_ptr[0], &b->in_ptr[1], &b->in_ptr[2], g.m, g.n, g.k, &b->out[0]);
   return b->finish(r, c, 1, vaccel_torch_tensor_delete);
 }
 

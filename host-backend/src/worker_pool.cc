@@ -122,8 +122,8 @@ void WorkerPool::worker(unsigned index) {
     lk.unlock();
 
     bool abandoned = false;
-    uint32_t used = engine_->process(job.rd, job.rd_cnt, job.wr, job.wr_cnt, &scratch, &gate,
-                                     &abandoned);
+    uint32_t used =
+        engine_->process(job.rd, job.rd_cnt, job.wr, job.wr_cnt, &scratch, &gate, &abandoned);
     if (!abandoned) {
       // Still kGuest: a reset waits for this callback to return.
       engine_->stats().in_flight.fetch_sub(1, std::memory_order_relaxed);

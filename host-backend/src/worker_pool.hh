@@ -86,10 +86,10 @@ class WorkerPool {
   std::condition_variable work_cv_;
   std::condition_variable state_cv_;
   std::vector<Job> jobs_;
-  std::vector<int> free_;     // free job slots
+  std::vector<int> free_;      // free job slots
   int head_ = -1, tail_ = -1;  // FIFO of queued jobs
   size_t queued_ = 0;
-  size_t busy_ = 0;            // workers not idle (including abandoned)
+  size_t busy_ = 0;  // workers not idle (including abandoned)
   std::vector<Worker> workers_;
   unsigned session_cap_;
   bool stop_ = false;

@@ -49,15 +49,15 @@ VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
 VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
 VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
 _Static_assert(sizeof(struct virtio_accel_resp_hdr) +
-		       sizeof(struct virtio_accel_run_resp) ==
-	       VIRTIO_ACCEL_RUN_RESP_BYTES,
+			       sizeof(struct virtio_accel_run_resp) ==
+		       VIRTIO_ACCEL_RUN_RESP_BYTES,
 	       "RUN response head");
 _Static_assert(VIRTIO_ACCEL_OP_MAX < 64, "supported_ops is a 64-bit map");
 _Static_assert(VIRTIO_ID_ACCEL < 64, "modern virtio-pci IDs end at 0x107f");
 
 /* ---- Tables ------------------------------------------------------------ */
 
-#define VA_OP_ENTRY(name, res, nin, nout, params_size)                        \
+#define VA_OP_ENTRY(name, res, nin, nout, params_size) \
 	[VIRTIO_ACCEL_OP_##name] = { #name, res, nin, nout, params_size },
 
 static const struct va_op_info ops[VIRTIO_ACCEL_OP_MAX + 1] = {
@@ -177,10 +177,14 @@ uint32_t va_wire_resource_type(int vaccel_resource_type)
 {
 	/* vaccel_resource_type_t: LIB 0, DATA 1, MODEL 2 (vAccel 0.8). */
 	switch (vaccel_resource_type) {
-	case 0: return VIRTIO_ACCEL_RES_LIB;
-	case 1: return VIRTIO_ACCEL_RES_DATA;
-	case 2: return VIRTIO_ACCEL_RES_MODEL;
-	default: return 0;
+	case 0:
+		return VIRTIO_ACCEL_RES_LIB;
+	case 1:
+		return VIRTIO_ACCEL_RES_DATA;
+	case 2:
+		return VIRTIO_ACCEL_RES_MODEL;
+	default:
+		return 0;
 	}
 }
 
@@ -290,8 +294,8 @@ int va_encode_sgemm(struct va_run *r, int64_t m, int64_t n, int64_t k,
 	return r->error;
 }
 
-int va_encode_minmax(struct va_run *r, const double *indata, int ndata,
-		     int low, int high, double *outdata, double minmax_out[2])
+int va_encode_minmax(struct va_run *r, const double *indata, int ndata, int low,
+		     int high, double *outdata, double minmax_out[2])
 {
 	struct virtio_accel_minmax_params *p = &r->params.minmax;
 	uint64_t bytes;
@@ -362,7 +366,8 @@ int va_encode_classify(struct va_run *r, const void *img, size_t len_img,
 int va_encode_image(struct va_run *r, uint32_t op, const void *img,
 		    size_t len_img, void *out_imgname, size_t len_imgname)
 {
-	if (op < VIRTIO_ACCEL_OP_IMAGE_DETECT || op > VIRTIO_ACCEL_OP_IMAGE_DEPTH)
+	if (op < VIRTIO_ACCEL_OP_IMAGE_DETECT ||
+	    op > VIRTIO_ACCEL_OP_IMAGE_DEPTH)
 		return EINVAL;
 	r->op = op;
 	va_run_add_in(r, img, len_img, VA_ARG_UINT8_ARRAY, 0);
@@ -531,8 +536,8 @@ size_t va_frame_session_destroy(void *out, size_t cap, uint64_t request_id,
 
 size_t va_frame_resource_register(void *out, size_t cap, uint64_t request_id,
 				  uint64_t session_id, uint32_t res_type,
-				  const struct va_blob *blobs, uint32_t nr_blobs,
-				  uint64_t *wlen)
+				  const struct va_blob *blobs,
+				  uint32_t nr_blobs, uint64_t *wlen)
 {
 	struct virtio_accel_resource_register rr;
 	struct virtio_accel_blob_desc d;
@@ -549,8 +554,8 @@ size_t va_frame_resource_register(void *out, size_t cap, uint64_t request_id,
 	rr.nr_blobs = va_to_le32(nr_blobs);
 	memcpy(p + HDR, &rr, sizeof(rr));
 	for (i = 0; i < nr_blobs; i++) {
-		size_t name_len = bounded_len(blobs[i].name,
-					      VIRTIO_ACCEL_MAX_NAME + 1);
+		size_t name_len =
+			bounded_len(blobs[i].name, VIRTIO_ACCEL_MAX_NAME + 1);
 
 		if (!va_blob_name_valid(blobs[i].name, name_len))
 			return 0;
@@ -565,15 +570,15 @@ size_t va_frame_resource_register(void *out, size_t cap, uint64_t request_id,
 	}
 	if (payload > UINT32_MAX)
 		return 0;
-	put_hdr(out, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, request_id,
-		session_id, (uint32_t)payload);
+	put_hdr(out, VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, request_id, session_id,
+		(uint32_t)payload);
 	*wlen = RESP + sizeof(struct virtio_accel_id_resp);
 	return block;
 }
 
-size_t va_frame_resource_unregister(void *out, size_t cap,
-				    uint64_t request_id, uint64_t session_id,
-				    uint64_t resource_id, uint64_t *wlen)
+size_t va_frame_resource_unregister(void *out, size_t cap, uint64_t request_id,
+				    uint64_t session_id, uint64_t resource_id,
+				    uint64_t *wlen)
 {
 	struct virtio_accel_resource_unregister u;
 
@@ -588,8 +593,7 @@ size_t va_frame_resource_unregister(void *out, size_t cap,
 }
 
 size_t va_frame_run(void *out, size_t cap, uint64_t request_id,
-		    uint64_t session_id, const struct va_run *r,
-		    uint64_t *wlen)
+		    uint64_t session_id, const struct va_run *r, uint64_t *wlen)
 {
 	const uint32_t nr = r->nr_in + r->nr_out;
 	const size_t block = VA_RUN_BLOCK_BYTES((size_t)nr);

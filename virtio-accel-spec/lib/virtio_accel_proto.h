@@ -49,40 +49,40 @@ extern "C" {
  * (spec §8.3), 0 for ops without one.
  */
 #define VIRTIO_ACCEL_OPS(X)                                                   \
-	X(NOOP, VA_RES_NONE, 0, 0, 0)                                      \
-	X(EXEC, VA_RES_NONE, VA_VAR, VA_VAR, 0)                            \
-	X(EXEC_WITH_RESOURCE, VA_RES_LIB, VA_VAR, VA_VAR, 0)               \
+	X(NOOP, VA_RES_NONE, 0, 0, 0)                                         \
+	X(EXEC, VA_RES_NONE, VA_VAR, VA_VAR, 0)                               \
+	X(EXEC_WITH_RESOURCE, VA_RES_LIB, VA_VAR, VA_VAR, 0)                  \
 	X(SGEMM, VA_RES_NONE, 4, 1, sizeof(struct virtio_accel_sgemm_params)) \
 	X(MINMAX, VA_RES_NONE, 2, 2,                                          \
 	  sizeof(struct virtio_accel_minmax_params))                          \
-	X(IMAGE_CLASSIFY, VA_RES_NONE, 1, 2, 0)                            \
-	X(IMAGE_DETECT, VA_RES_NONE, 1, 1, 0)                              \
-	X(IMAGE_SEGMENT, VA_RES_NONE, 1, 1, 0)                             \
-	X(IMAGE_POSE, VA_RES_NONE, 1, 1, 0)                                \
-	X(IMAGE_DEPTH, VA_RES_NONE, 1, 1, 0)                               \
-	X(FPGA_ARRAYCOPY, VA_RES_NONE, 1, 1, 0)                            \
-	X(FPGA_MMULT, VA_RES_NONE, 2, 1, 0)                                \
-	X(FPGA_PARALLEL, VA_RES_NONE, 2, 2, 0)                             \
-	X(FPGA_VECTORADD, VA_RES_NONE, 2, 1, 0)                            \
-	X(TF_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                            \
-	X(TF_MODEL_UNLOAD, VA_RES_MODEL, 0, 0, 0)                          \
-	X(TF_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                          \
-	  sizeof(struct virtio_accel_model_run_params))                               \
-	X(TFLITE_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                        \
-	X(TFLITE_MODEL_UNLOAD, VA_RES_MODEL, 0, 0, 0)                      \
-	X(TFLITE_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                      \
-	  sizeof(struct virtio_accel_model_run_params))                               \
-	X(TORCH_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                         \
-	X(TORCH_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                       \
-	  sizeof(struct virtio_accel_model_run_params))                               \
-	X(TORCH_SGEMM, VA_RES_NONE, 7, 2,                                      \
-	  sizeof(struct virtio_accel_torch_sgemm_params))                             \
+	X(IMAGE_CLASSIFY, VA_RES_NONE, 1, 2, 0)                               \
+	X(IMAGE_DETECT, VA_RES_NONE, 1, 1, 0)                                 \
+	X(IMAGE_SEGMENT, VA_RES_NONE, 1, 1, 0)                                \
+	X(IMAGE_POSE, VA_RES_NONE, 1, 1, 0)                                   \
+	X(IMAGE_DEPTH, VA_RES_NONE, 1, 1, 0)                                  \
+	X(FPGA_ARRAYCOPY, VA_RES_NONE, 1, 1, 0)                               \
+	X(FPGA_MMULT, VA_RES_NONE, 2, 1, 0)                                   \
+	X(FPGA_PARALLEL, VA_RES_NONE, 2, 2, 0)                                \
+	X(FPGA_VECTORADD, VA_RES_NONE, 2, 1, 0)                               \
+	X(TF_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                               \
+	X(TF_MODEL_UNLOAD, VA_RES_MODEL, 0, 0, 0)                             \
+	X(TF_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                         \
+	  sizeof(struct virtio_accel_model_run_params))                       \
+	X(TFLITE_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                           \
+	X(TFLITE_MODEL_UNLOAD, VA_RES_MODEL, 0, 0, 0)                         \
+	X(TFLITE_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                     \
+	  sizeof(struct virtio_accel_model_run_params))                       \
+	X(TORCH_MODEL_LOAD, VA_RES_MODEL, 0, 0, 0)                            \
+	X(TORCH_MODEL_RUN, VA_RES_MODEL, VA_VAR, VA_VAR,                      \
+	  sizeof(struct virtio_accel_model_run_params))                       \
+	X(TORCH_SGEMM, VA_RES_NONE, 7, 2,                                     \
+	  sizeof(struct virtio_accel_torch_sgemm_params))                     \
 	X(OPENCV, VA_RES_NONE, VA_VAR, VA_VAR, 0)
 
 struct va_op_info {
-	const char *name;     /* "SGEMM" */
-	uint32_t resource;    /* VA_RES_* */
-	uint16_t nr_in;       /* VA_VAR when the call decides */
+	const char *name; /* "SGEMM" */
+	uint32_t resource; /* VA_RES_* */
+	uint16_t nr_in; /* VA_VAR when the call decides */
 	uint16_t nr_out;
 	uint32_t params_size; /* bytes of input 0's parameter block, or 0 */
 };
@@ -96,17 +96,17 @@ const char *va_op_name(uint32_t op);
 
 /* X(NAME, vAccel error (errno value) a driver reports for it). S_OP_FAILED
  * carries the host's own error in `detail` (va_status_error uses it). */
-#define VIRTIO_ACCEL_STATUSES(X)                                              \
-	X(OK, 0)                                                              \
-	X(MALFORMED, EPROTO)        /* our request was wrong: VACCEL_EBACKEND */ \
-	X(UNSUPPORTED, ENOTSUP)                                               \
-	X(NO_SESSION, ECONNRESET)   /* VACCEL_ESESS */                        \
-	X(NO_RESOURCE, ENOENT)                                                \
-	X(QUOTA, ENOSPC)                                                      \
-	X(RESP_TOO_SMALL, EPROTO)                                             \
-	X(OP_FAILED, EPROTO)        /* used only when detail is 0 */          \
-	X(DENIED, EPERM)                                                      \
-	X(NO_MEMORY, ENOMEM)                                                  \
+#define VIRTIO_ACCEL_STATUSES(X)                                          \
+	X(OK, 0)                                                          \
+	X(MALFORMED, EPROTO) /* our request was wrong: VACCEL_EBACKEND */ \
+	X(UNSUPPORTED, ENOTSUP)                                           \
+	X(NO_SESSION, ECONNRESET) /* VACCEL_ESESS */                      \
+	X(NO_RESOURCE, ENOENT)                                            \
+	X(QUOTA, ENOSPC)                                                  \
+	X(RESP_TOO_SMALL, EPROTO)                                         \
+	X(OP_FAILED, EPROTO) /* used only when detail is 0 */             \
+	X(DENIED, EPERM)                                                  \
+	X(NO_MEMORY, ENOMEM)                                              \
 	X(BAD_ARGS, EINVAL)
 
 /* "NO_SESSION"; "UNKNOWN" for values outside the table. */
@@ -158,20 +158,41 @@ static inline uint32_t va_model_nr_out(struct va_model_layout l)
 }
 #define VA_MODEL_IN_PARAMS 0
 #define VA_MODEL_IN_OPTIONS 1
-static inline uint32_t va_model_in_node(uint32_t i) { return 2 + 3 * i; }
-static inline uint32_t va_model_in_desc(uint32_t i) { return 3 + 3 * i; }
-static inline uint32_t va_model_in_data(uint32_t i) { return 4 + 3 * i; }
+static inline uint32_t va_model_in_node(uint32_t i)
+{
+	return 2 + 3 * i;
+}
+static inline uint32_t va_model_in_desc(uint32_t i)
+{
+	return 3 + 3 * i;
+}
+static inline uint32_t va_model_in_data(uint32_t i)
+{
+	return 4 + 3 * i;
+}
 static inline uint32_t va_model_out_node(struct va_model_layout l, uint32_t j)
 {
 	return 2 + 3 * l.nr_inputs + j;
 }
 /* Output list: tensor_out then data region, per output tensor. The same
  * pair ends TORCH_SGEMM's output list (j = 0). */
-static inline uint32_t va_model_out_desc(uint32_t j) { return 2 * j; }
-static inline uint32_t va_model_out_data(uint32_t j) { return 2 * j + 1; }
+static inline uint32_t va_model_out_desc(uint32_t j)
+{
+	return 2 * j;
+}
+static inline uint32_t va_model_out_data(uint32_t j)
+{
+	return 2 * j + 1;
+}
 /* TORCH_SGEMM inputs: params, then desc/data for A (0), B (1), C (2). */
-static inline uint32_t va_torch_sgemm_desc(uint32_t t) { return 1 + 2 * t; }
-static inline uint32_t va_torch_sgemm_data(uint32_t t) { return 2 + 2 * t; }
+static inline uint32_t va_torch_sgemm_desc(uint32_t t)
+{
+	return 1 + 2 * t;
+}
+static inline uint32_t va_torch_sgemm_data(uint32_t t)
+{
+	return 2 + 2 * t;
+}
 
 /* Fills a wire tensor descriptor. EINVAL when nr_dims > MAX_DIMS or a
  * dimension is outside 0..VIRTIO_ACCEL_MAX_DIM. */
@@ -196,8 +217,8 @@ int va_tensor_desc_fill(struct virtio_accel_tensor_desc *d, uint32_t data_type,
  * the ioctl as they are). */
 struct va_arg_ref {
 	uint64_t addr;
-	uint64_t len;         /* input: exact bytes; output: capacity */
-	uint32_t type;        /* vAccel argument type */
+	uint64_t len; /* input: exact bytes; output: capacity */
+	uint32_t type; /* vAccel argument type */
 	uint32_t custom_type; /* vAccel custom type id */
 };
 
@@ -241,8 +262,8 @@ int va_encode_sgemm(struct va_run *r, int64_t m, int64_t n, int64_t k,
 		    float alpha, const float *a, int64_t lda, const float *b,
 		    int64_t ldb, float beta, float *c, int64_t ldc);
 /* MINMAX: in = [params, data], out = [clamped data, min+max (2 doubles)]. */
-int va_encode_minmax(struct va_run *r, const double *indata, int ndata,
-		     int low, int high, double *outdata, double minmax_out[2]);
+int va_encode_minmax(struct va_run *r, const double *indata, int ndata, int low,
+		     int high, double *outdata, double minmax_out[2]);
 /* EXEC: in = [library, symbol] (no NUL); the caller appends its read
  * arguments with va_run_add_in, then its write arguments. */
 int va_encode_exec(struct va_run *r, const char *library, const char *symbol);
@@ -310,12 +331,12 @@ struct va_blob {
 };
 size_t va_frame_resource_register(void *out, size_t cap, uint64_t request_id,
 				  uint64_t session_id, uint32_t res_type,
-				  const struct va_blob *blobs, uint32_t nr_blobs,
-				  uint64_t *wlen);
+				  const struct va_blob *blobs,
+				  uint32_t nr_blobs, uint64_t *wlen);
 /* RESOURCE_UNREGISTER: block only; wlen = 24. */
-size_t va_frame_resource_unregister(void *out, size_t cap,
-				    uint64_t request_id, uint64_t session_id,
-				    uint64_t resource_id, uint64_t *wlen);
+size_t va_frame_resource_unregister(void *out, size_t cap, uint64_t request_id,
+				    uint64_t session_id, uint64_t resource_id,
+				    uint64_t *wlen);
 /* RUN: block = hdr, run_req, argument descriptors; then each input's bytes.
  * Writable: 56 bytes of headers, then each output region.
  * wlen = 56 + sum of capacities. */
@@ -326,9 +347,9 @@ size_t va_frame_run(void *out, size_t cap, uint64_t request_id,
 size_t va_frame_stats_get(void *out, size_t cap, uint64_t request_id,
 			  uint64_t *wlen);
 /* Bytes of the largest header block va_frame_run writes for nr arguments. */
-#define VA_RUN_BLOCK_BYTES(nr)                                                \
-	(sizeof(struct virtio_accel_req_hdr) +                                \
-	 sizeof(struct virtio_accel_run_req) +                                \
+#define VA_RUN_BLOCK_BYTES(nr)                 \
+	(sizeof(struct virtio_accel_req_hdr) + \
+	 sizeof(struct virtio_accel_run_req) + \
 	 (nr) * sizeof(struct virtio_accel_arg))
 
 /* Checks a completed request's writable part: used >= 24, the echoed
