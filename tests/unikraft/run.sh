@@ -2,9 +2,11 @@
 # make test-unikraft / make bench-unikraft: a Unikraft unikernel (guest-unikraft/apps/selftest + the vAccel
 # library) runs accelerated ops through -device virtio-accel-device on virtio-mmio under our QEMU.
 #
-# Usage: tests/unikraft/run.sh [test|test-model|bench] [BUILD_DIR] [N]
+# Usage: tests/unikraft/run.sh [test|test-model|multivm|bench] [BUILD_DIR] [N]
 #   test-model: the same self-test with the host's torch plugin and the EfficientNet-Lite0 model of models/ in
-#   front of the noop plugin; the unikernel classifies banana.jpg (given as its initrd) and must read "banana".
+#   front of the noop plugin; the unikernel classifies banana.jpg (given in its initrd) and must read "banana".
+#   multivm: N self-tests (default 4) at once on ONE vhost-user-accel daemon (vhost-user-accel-device on
+#   virtio-mmio), see tests/unikraft/run.py test_multivm.
 # Builds what it needs: the host plugins the device loads, QEMU (scripts/build-qemu.sh), the image
 # (guest-unikraft/scripts/build-app.sh); then tests/unikraft/run.py prints one line per check and
 # "N passed, M failed" (test), or the measurement table with N concurrent unikernels (bench, default 16).
