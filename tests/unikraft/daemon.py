@@ -79,6 +79,15 @@ class Daemon:
             pass
         return rss, pss
 
+    def sandbox(self):
+        """(uid, NoNewPrivs, Seccomp mode) from /proc: expected (not 0 when started as root, 1, 2)."""
+        f = {}
+        with open("/proc/%d/status" % self.proc.pid) as st:
+            for line in st:
+                k, _, v = line.partition(":")
+                f[k] = v.split()
+        return int(f["Uid"][1]), int(f["NoNewPrivs"][0]), int(f["Seccomp"][0])
+
     def alive(self):
         return self.proc.poll() is None
 

@@ -154,6 +154,9 @@ def test_multivm(build, qemu, image, n=4):
     gs = []
     try:
         expect(d.ready(), "daemon serves up to %d VMs from one process" % (n + 2))
+        uid, nnp, sec = d.sandbox()
+        expect((uid != 0 or os.geteuid() != 0) and nnp == 1 and sec == 2,
+               "daemon sandboxed before any VM: uid %d, NoNewPrivs %d, Seccomp %d (filter)" % (uid, nnp, sec))
         rss0, _ = d.memory_kb()
         # The victim loops on noop for long; its VMM is killed with its session open.
         victim = Guest(qemu, image, "", app_args(build, 200000), name="victim", vhost_user=d.sock,
