@@ -60,6 +60,9 @@ expect_exit 2 'socket-path is required' "no --socket-path is a usage error" --
 expect_exit 2 'unrecognized option' "an unknown option is a usage error" -- --socket-path "$sock" --bogus
 expect_exit 2 "not a number" "a bad quota is a usage error" -- --socket-path "$sock" --max-sessions 12x
 expect_exit 2 "not kill, log or off" "a bad --seccomp is a usage error" -- --socket-path "$sock" --seccomp maybe
+expect_exit 2 "max-vms: '0' is not a number in \[1, 1024\]" "--max-vms 0 is a usage error (the message names it)" \
+  -- --socket-path "$sock" --max-vms 0
+"$daemon" --help | grep -q -- '--max-vms N' && ok "--help documents --max-vms" || ko "--help lacks --max-vms"
 touch "$out/not-a-socket"
 expect_exit 3 "not a socket" "an existing non-socket path is refused" -- --socket-path "$out/not-a-socket"
 expect_exit 3 "no such user" "an unknown --user is refused" -- --socket-path "$sock" --user no-such-user-va
