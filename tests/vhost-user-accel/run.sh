@@ -8,6 +8,7 @@
 #   - the command line: --help, usage errors (exit 2), setup errors (exit 3) with a clear message;
 #   - the sandbox of a running daemon from /proc: unprivileged user, NoNewPrivs, a private tmpfs /tmp,
 #     RLIMIT_CORE 0, and seccomp in filter mode once a VMM connected; a clean exit 0 on disconnect;
+#   - --max-vms (multi_vm.py): several connections on one socket, the limit, per-VM release and counters;
 #   - the qtest in qemu-patches/ (tests/qtest/vhost-user-accel-test.c): config/features from the
 #     daemon, requests served, kill -9 mid-operation then restart and reconnect, fork/execve from an
 #     allow-listed host library killing only the daemon (SIGSYS), reset during a long operation.
@@ -93,6 +94,16 @@ sys.exit(1)
 PY
 wait $dpid; rc=$?
 [ $rc -eq 0 ] && ok "exit 0 when the VMM disconnects" || { ko "exit $rc on disconnect"; cat "$out/daemon.log"; }
+
+# --- --max-vms: one daemon, several VMMs on one socket ----------------------------------------------
+# multi_vm.py: raw connections stand in for VMMs (tests/unikraft/run.py multivm runs real guests).
+"$daemon" --socket-path "$sock" --plugins "$noop" --max-vms 2 2>"$out/daemon-multi.log" &
+dpid=$!
+while read -r line; do
+  case "$line" in "PASS: "*) ok "${line#PASS: }" ;; *) ko "${line#FAIL: }" ;; esac
+done < <(python3 "$repo/tests/vhost-user-accel/multi_vm.py" "$sock" "$dpid" "$out/daemon-multi.log" 2>&1)
+wait $dpid; rc=$?
+[ $rc -eq 0 ] && ok "--max-vms: exit 0 on SIGTERM" || { ko "--max-vms: exit $rc on SIGTERM"; cat "$out/daemon-multi.log"; }
 
 # --- QEMU's side: properties and realize errors ------------------------------------------------
 help=$("$qemu" -device vhost-user-accel-pci,help 2>&1)

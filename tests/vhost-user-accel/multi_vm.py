@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""vhost-user-accel --max-vms 2 with raw connections standing in for VMMs (tests/unikraft/run.py multivm runs
+real guests): the limit, the refusal of one more, a disconnect that leaves the other served, SIGUSR1 counters,
+a freed slot reused. Usage: multi_vm.py SOCKET DAEMON_PID DAEMON_LOG; prints PASS:/FAIL: lines, then SIGTERMs
+the daemon.
+"""
+import os
+import re
+import signal
+import socket
+import sys
+import time
+
+sock, pid, logf = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+
+def ok(cond, what):
+    print(("PASS: " if cond else "FAIL: ") + what, flush=True)
+
+
+def wait(pattern, timeout=20):
+    """True once pattern appears in the daemon's log."""
+    for _ in range(int(timeout / 0.05)):
+        with open(logf) as f:
+            if re.search(pattern, f.read()):
+                return True
+        time.sleep(0.05)
+    return False
+
+
+wait(r"serving up to 2 VM")
+ok("Seccomp:\t2" in open("/proc/%d/status" % pid).read(), "--max-vms 2: seccomp filter active before any VMM")
+a, b, c = (socket.socket(socket.AF_UNIX) for _ in range(3))
+a.connect(sock)
+b.connect(sock)
+ok(wait(r"vm 1 connected \(VMM pid %d\)" % os.getpid()) and wait(r"vm 2 connected"),
+   "two VMMs served at once, each named with its pid")
+c.connect(sock)
+c.settimeout(10)
+ok(c.recv(1) == b"" and wait(r"connection refused: 2 VM\(s\) already served"),
+   "a third VMM is refused at once (closed, logged)")
+a.close()
+ok(wait(r"vm 1: disconnected \(VMM closed the connection\): released its device with 0 session"),
+   "one VMM leaves: its device is released")
+os.kill(pid, signal.SIGUSR1)
+ok(wait(r"stats: vm 2 pid \d+: 0 sessions, 0 resources") and
+   wait(r"stats \(SIGUSR1\): 1 VM\(s\) connected, 0 sessions, 0 resources held"),
+   "SIGUSR1: the other VM is still served; per-VM counters logged")
+d = socket.socket(socket.AF_UNIX)
+d.connect(sock)
+ok(wait(r"vm 4 connected"), "a slot freed by a disconnect is given to the next VMM")
+os.kill(pid, signal.SIGTERM)
