@@ -20,6 +20,7 @@ exec-with-resource ships by content).
 import os
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -273,9 +274,10 @@ def bench(build, qemu, image, n):
     runs = [density(build, qemu, image, n, shared=False), density(build, qemu, image, n, shared=True),
             density(build, qemu, image, max(1, n // 2), shared=True)]
     print()
-    print("Density: unikernels started together, each %d noop calls with a progress line every %d; throughput "
-          "counted per VM inside the common window [last VM's first result, first VM's last progress line]."
-          % (DENSITY_ROUNDS, DENSITY_PROGRESS))
+    print("Density: unikernels created paused and started together, each running noop calls for %d s after its "
+          "first result with a progress line every %d calls, timestamped on the host as it arrives; throughput per "
+          "VM = its calls inside the common window [last VM's first result, first VM's last progress line] "
+          "(interpolated between progress lines) / window." % (DENSITY_SECONDS, DENSITY_PROGRESS))
     print()
     keys = [r[0] for r in runs[0][1]]
     print("| | " + " | ".join(r[0] for r in runs) + " |")
@@ -285,29 +287,34 @@ def bench(build, qemu, image, n):
     return 0 if all(r[2] for r in runs) else 1
 
 
-DENSITY_ROUNDS = 3000
-DENSITY_PROGRESS = 100
+DENSITY_SECONDS = 10
+DENSITY_PROGRESS = 50
+
+
+def calls_at(points, t):
+    """Calls done by host time t, linear between the (time, calls) points of one guest."""
+    if t <= points[0][0]:
+        return points[0][1]
+    for (ta, ca), (tb, cb) in zip(points, points[1:]):
+        if t <= tb:
+            return ca + (cb - ca) * (t - ta) / (tb - ta) if tb > ta else cb
+    return points[-1][1]
 
 
 def window_rates(gs):
     """Per-VM noop/s inside the common window, the window (s), boot-to-first-result per VM (s)."""
-    starts, ends, firsts = [], [], []
+    curves, firsts = [], []
     for g in gs:
         t_first = [t for t, ln in g.lines if ln.startswith("VA-FIRST-RESULT")]
-        prog = [t for t, ln in g.lines if ln.startswith("VA-PROGRESS")]
+        prog = [(t, int(ln.split()[1])) for t, ln in g.lines if ln.startswith("VA-PROGRESS")]
         if not t_first or not prog:
-            return None, 0, []
-        starts.append(t_first[0])
-        ends.append(prog[-1])
+            return None, 0, firsts
         firsts.append(t_first[0] - g.t0)
-    w0, w1 = max(starts), min(ends)
+        curves.append([(t_first[0], 0)] + prog)
+    w0, w1 = max(c[0][0] for c in curves), min(c[-1][0] for c in curves)
     if w1 - w0 <= 0:
         return None, w1 - w0, firsts
-    rates = []
-    for g in gs:
-        n = sum(1 for t, ln in g.lines if ln.startswith("VA-PROGRESS") and w0 <= t <= w1)
-        rates.append(n * DENSITY_PROGRESS / (w1 - w0))
-    return rates, w1 - w0, firsts
+    return [(calls_at(c, w1) - calls_at(c, w0)) / (w1 - w0) for c in curves], w1 - w0, firsts
 
 
 def density(build, qemu, image, n, shared):
@@ -315,7 +322,8 @@ def density(build, qemu, image, n, shared):
     d = start_daemon(build, n, guest_code=True) if shared else None
     if d and not d.ready():
         return ("shared daemon, %d VMs" % n, [("error", "daemon did not start")], False)
-    args = app_args(build, DENSITY_ROUNDS, guest_code=True, extra="progress=%d" % DENSITY_PROGRESS)
+    args = app_args(build, 2000, guest_code=True, extra="progress=%d seconds=%d" % (DENSITY_PROGRESS,
+                                                                                 DENSITY_SECONDS))
     d_idle = d.memory_kb() if d else (0, 0)
     # Created paused and started together, so that their boots and noop loops overlap.
     gs = [Guest(qemu, image, device_props(build, guest_code=True), args, name="d%d" % i, paused=True,
@@ -328,13 +336,19 @@ def density(build, qemu, image, n, shared):
     for g in gs:
         g.cont()
     d_peak = list(d_connected)
-    done = []
-    for g in gs:
-        done.append(g.run(900))
-        if d:
+    running = [True]
+
+    def sample():  # the daemon's peak while the guests run
+        while running[0] and d:
             rss, pss = d.memory_kb()
-            d_peak = [max(d_peak[0], rss or 0), max(d_peak[1], pss or 0)]
+            d_peak[0], d_peak[1] = max(d_peak[0], rss or 0), max(d_peak[1], pss or 0)
+            time.sleep(0.25)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    done = [g.run(900) for g in gs]
     wall = time.monotonic() - t0
+    running[0] = False
+    sampler.join()
     rates, win, firsts = window_rates(gs)
     passed = 0
     hwm, pss = [], []

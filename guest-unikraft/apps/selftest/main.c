@@ -13,6 +13,9 @@
  *                LIB resource (the host allows guest code) or be refused
  *   progress=K   print "VA-PROGRESS <i>" every K noop rounds (the density
  *                benchmark timestamps these lines on the host)
+ *   seconds=S    run the noop loop for S seconds instead of noop_rounds
+ *                calls (latencies are kept for the first noop_rounds), so
+ *                that guests booted at different times still overlap
  *
  * Files: on Unikraft the initrd is a cpio (newc) archive with "image" (the
  * picture to classify) and "libmytestlib.so" (the LIB resource); a plain
@@ -466,7 +469,7 @@ int main(int argc, char **argv)
 {
 	const char *lib = argc > 1 ? argv[1] : NULL;
 	int rounds = argc > 2 ? atoi(argv[2]) : 200;
-	int noop_only = 0, guest_code = 0, progress = 0;
+	int noop_only = 0, guest_code = 0, progress = 0, seconds = 0, done;
 	struct vaccel_session s;
 	struct vaccel_resource res;
 	uint64_t t0, t1, *samples;
@@ -479,6 +482,8 @@ int main(int argc, char **argv)
 			guest_code = 1;
 		else if (!strncmp(argv[i], "progress=", 9))
 			progress = atoi(argv[i] + 9);
+		else if (!strncmp(argv[i], "seconds=", 8))
+			seconds = atoi(argv[i] + 8);
 	}
 	printf("VA-BEGIN\n");
 	find_files(lib);
@@ -492,22 +497,31 @@ int main(int argc, char **argv)
 
 	samples = calloc(rounds > 0 ? rounds : 1, sizeof(*samples));
 	t0 = now_ns();
-	for (i = 0; samples && i < rounds && !ret; i++) {
+	for (i = 0; samples && !ret &&
+		    (seconds > 0 ? now_ns() - t0 < seconds * 1000000000ull :
+				   i < rounds);
+	     i++) {
 		uint64_t a = now_ns();
 
 		ret = vaccel_noop(&s);
-		samples[i] = now_ns() - a;
+		if (i < rounds)
+			samples[i] = now_ns() - a;
 		if (progress > 0 && (i + 1) % progress == 0)
 			printf("VA-PROGRESS %d\n", i + 1);
 	}
+	done = i;
 	t1 = now_ns();
-	check("noop-loop", samples && ret == VACCEL_OK, "%lld rounds", rounds);
-	if (samples && rounds > 0) {
-		qsort(samples, rounds, sizeof(*samples), cmp_u64);
+	check("noop-loop", samples && ret == VACCEL_OK && done > 0,
+	      "%lld rounds", done);
+	if (samples && done > 0) {
+		int kept = done < rounds ? done : rounds;
+
+		qsort(samples, kept, sizeof(*samples), cmp_u64);
+		printf("VA-METRIC noop_calls %d\n", done);
 		printf("VA-METRIC noop_rtt_ns %llu\n",
-		       (unsigned long long)((t1 - t0) / rounds));
+		       (unsigned long long)((t1 - t0) / done));
 		printf("VA-METRIC noop_median_ns %llu\n",
-		       (unsigned long long)samples[rounds / 2]);
+		       (unsigned long long)samples[kept / 2]);
 		printf("VA-METRIC noop_min_ns %llu\n",
 		       (unsigned long long)samples[0]);
 	}
