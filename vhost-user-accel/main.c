@@ -78,6 +78,8 @@ int main(int argc, char **argv)
 		return VUA_EXIT_SETUP;
 	if (vua_sandbox_enter(&opts, lfd) < 0)
 		return VUA_EXIT_SETUP;
+	if (opts.max_vms > 1)
+		vua_vms_block_signals();
 	srv = vua_server_new(&opts);
 	if (!srv)
 		return VUA_EXIT_SETUP;

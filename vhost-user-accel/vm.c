@@ -11,9 +11,11 @@
  * staging budget) and worker threads. One VM's disconnect, reset or protocol
  * error frees only its own instance.
  *
- * Signals go through a pipe to the main thread's poll (nothing but write()
- * runs in a handler): SIGUSR1 logs every VM's counters, SIGTERM/SIGINT end
- * the daemon.
+ * Signals: SIGUSR1 logs every VM's counters, SIGTERM/SIGINT end the daemon.
+ * They are blocked in every thread (main blocks them before the first
+ * thread exists, and threads inherit the mask) and unblocked only inside the
+ * main thread's ppoll(), so no VM thread, worker or plugin ever sees EINTR;
+ * the handler only writes the signal number to a pipe that ppoll watches.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -188,10 +190,27 @@ static void admit(int fd, unsigned id, struct vua_server **spare)
 	pthread_attr_destroy(&attr);
 }
 
+static void handled_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
+
+void vua_vms_block_signals(void)
+{
+	sigset_t set;
+
+	handled_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int vua_serve_vms(const struct vua_options *o, int lfd,
 		  struct vua_server *first)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t during_poll;
 	unsigned next_id = 1;
 
 	opts = o;
@@ -204,6 +223,11 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* The mask ppoll() waits with: today's, less the handled signals. */
+	pthread_sigmask(SIG_SETMASK, NULL, &during_poll);
+	sigdelset(&during_poll, SIGUSR1);
+	sigdelset(&during_poll, SIGTERM);
+	sigdelset(&during_poll, SIGINT);
 	/* Every VM shares this filter; accept4 only on the listening socket. */
 	if (vua_sandbox_seccomp(o, lfd) < 0)
 		return VUA_EXIT_SETUP;
@@ -214,7 +238,7 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 				       { .fd = sig_pipe[0], .events = POLLIN } };
 		unsigned char sig;
 
-		if (poll(p, 2, -1) < 0) {
+		if (ppoll(p, 2, NULL, &during_poll) < 0) {
 			if (errno == EINTR)
 				continue;
 			vua_err("poll: %s", strerror(errno));

@@ -11,6 +11,10 @@
 
 struct vua_server;
 
+/* Blocks the signals vua_serve_vms() handles; call it before any thread
+ * exists (before vua_server_new()), so that every thread inherits the mask. */
+void vua_vms_block_signals(void);
+
 /*
  * Loads the seccomp filter, then accepts VMMs on the listening socket lfd,
  * at most opts->max_vms at once, each served on a thread of its own. first

@@ -42,4 +42,16 @@ if [ "$MODE" = test-model ]; then
   export VA_CLASSIFY_EXPECT=banana VACCEL_TORCH_MODEL=$M/efficientnet_lite0.pt VACCEL_TORCH_LABELS=$M/imagenet_labels.txt
   MODE=test
 fi
+if [ "$MODE" = bench ]; then
+  # The tables also land in docs/bench/bench-unikraft.md (the latest run, with the host load around it).
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  python3 "$ROOT/tests/unikraft/run.py" bench "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"} | tee "$OUT/bench.md"
+  rc=${PIPESTATUS[0]}
+  { echo "## Unikernel benchmark (\`make bench-unikraft\`), $(date -u +%Y-%m-%d)"
+    echo
+    echo "accel tcg, $(nproc) host cores, host load (1/5/15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    cat "$OUT/bench.md"; } >"$ROOT/docs/bench/bench-unikraft.md"
+  exit "$rc"
+fi
 python3 "$ROOT/tests/unikraft/run.py" "$MODE" "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"}
