@@ -8,6 +8,7 @@ host-backend counters of each VM's own device, read by the daemon (vhost-user-ac
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -102,3 +103,7 @@ class Daemon:
                 self.proc.wait()
         self.log.close()
         return self.proc.returncode
+
+    def cleanup(self):
+        """Removes the socket and log directory (after stop())."""
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -220,6 +220,7 @@ def test_multivm(build, qemu, image, n=4):
             d.stop()
         if failed:
             sys.stderr.write(d.text()[-4000:])
+        d.cleanup()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
@@ -370,6 +371,8 @@ def density(build, qemu, image, n, shared):
     for g in gs:
         g.stop()
     code = d.stop() if d else 0
+    if d:
+        d.cleanup()
     label = "%d VMs, one daemon (shared runtime)" % n if d else "%d VMs, one runtime per VM (in-process)" % n
     rows = [("unikernels / passed (every check, host 0 sessions and 0 resources after)", "%d / %d" % (n, passed)),
             ("wall time for all", "%.1f s" % wall),
