@@ -80,8 +80,8 @@ test-unikraft: deps
 	tests/unikraft/run.sh test $(BUILD)
 	tests/unikraft/run.sh test-model $(BUILD)
 
-# Many VMs, one daemon: 4 unikernels at once on ONE vhost-user-accel (--max-vms), one VMM killed mid-run,
-# per-VM session/resource counters back to 0, a late VM on the same daemon.
+# Many VMs, one daemon: 4 unikernels at once on ONE vhost-user-accel (--max-vms), one VMM killed and one guest
+# reset during a host operation, per-VM session/resource counters back to 0, a late VM on the same daemon.
 test-unikraft-multivm: deps
 	tests/unikraft/run.sh multivm $(BUILD) 4
 

@@ -52,12 +52,16 @@ def device_props(build, max_request=MAX_REQUEST, guest_code=False):
         plugins(build), exec_lib(build), max_request, ",allow-guest-code=on" if guest_code else "")
 
 
-def start_daemon(build, max_vms, guest_code=False):
-    """One daemon with the same policy as device_props(), for max_vms guests."""
+def start_daemon(build, max_vms, guest_code=False, allow_slow=False, reset_timeout_ms=None):
+    """One daemon with the same policy as device_props(), for max_vms guests; allow_slow adds the slow
+    operation's library (VA_SLOW_LIB) to the exec allow-list."""
     extra = ["--max-request-bytes", str(MAX_REQUEST), "--log-level", "info"]
     if guest_code:
         extra.append("--allow-guest-code")
-    return Daemon(build, plugins(build), exec_lib(build), max_vms, extra)
+    if reset_timeout_ms:
+        extra += ["--reset-timeout", str(reset_timeout_ms)]
+    allow = exec_lib(build) + (":" + os.environ["VA_SLOW_LIB"] if allow_slow else "")
+    return Daemon(build, plugins(build), allow, max_vms, extra)
 
 
 def app_args(build, rounds, guest_code=False, extra=""):
@@ -140,7 +144,8 @@ def test(build, qemu, image):
 
 
 def test_multivm(build, qemu, image, n=4):
-    """n unikernels at once on ONE daemon (plus one whose VMM is killed mid-run), then a late one."""
+    """n unikernels at once on ONE daemon, plus one whose VMM is killed and one that is reset while a slow
+    host operation of theirs runs, then a late one."""
     passed = failed = 0
 
     def expect(cond, what):
@@ -151,31 +156,47 @@ def test_multivm(build, qemu, image, n=4):
         else:
             failed += 1
 
-    d = start_daemon(build, n + 2)
-    gs = []
+    d = start_daemon(build, n + 3, allow_slow=True, reset_timeout_ms=1000)
+    gs = others = []
     try:
-        expect(d.ready(), "daemon serves up to %d VMs from one process" % (n + 2))
+        expect(d.ready(), "daemon serves up to %d VMs from one process" % (n + 3))
         uid, nnp, sec = d.sandbox()
         expect((uid != 0 or os.geteuid() != 0) and nnp == 1 and sec == 2,
                "daemon sandboxed before any VM: uid %d, NoNewPrivs %d, Seccomp %d (filter)" % (uid, nnp, sec))
         rss0, _ = d.memory_kb()
-        # The victim loops on noop for long; its VMM is killed with its session open.
-        victim = Guest(qemu, image, "", app_args(build, 200000), name="victim", vhost_user=d.sock,
+        # Two victims start a 20 s host operation; one VMM is killed, the other resets its guest.
+        slow = "slow=" + os.environ["VA_SLOW_LIB"]
+        victim = Guest(qemu, image, "", app_args(build, 10, extra=slow), name="killed", vhost_user=d.sock,
+                       initrd=initrd(build))
+        resetv = Guest(qemu, image, "", app_args(build, 10, extra=slow), name="reset", vhost_user=d.sock,
                        initrd=initrd(build))
         gs = [Guest(qemu, image, "", app_args(build, 200), name="g%d" % i, vhost_user=d.sock,
                     initrd=initrd(build)) for i in range(n)]
-        ids = {g.proc.pid: d.vm_id(g.proc.pid) for g in gs + [victim]}
-        expect(all(ids.values()) and len(set(ids.values())) == n + 1,
-               "%d VMMs connected to the one daemon as VMs %s" % (n + 1, sorted(ids.values())))
-        first = victim.wait_for("VA-FIRST-RESULT", 120)
-        expect(first is not None, "victim VM answered its first noop")
+        others = [victim, resetv]
+        ids = {g.proc.pid: d.vm_id(g.proc.pid) for g in gs + others}
+        expect(all(ids.values()) and len(set(ids.values())) == n + 2,
+               "%d VMMs connected to the one daemon as VMs %s" % (n + 2, sorted(ids.values())))
         mark = len(d.text())
+        expect(victim.wait_for("VA-SLOW-START", 120) is not None, "victim 1 has a slow host operation running")
+        time.sleep(0.5)
         victim.kill()
         vid = ids[victim.proc.pid]
         m = d.wait_log(r"vm %d: disconnected \([^)]*\): released its device with (\d+) session\(s\) and (\d+) "
                        r"resource\(s\) still open" % vid, 30, mark)
-        expect(m is not None and int(m.group(1)) >= 1,
-               "victim VMM killed mid-run: the daemon released its %s open session(s)" % (m.group(1) if m else "?"))
+        abandoned = d.wait_log(r"vm %d: 1 request\(s\) in flight at disconnect: abandoned" % vid, 1, mark)
+        expect(m is not None and int(m.group(1)) >= 1 and abandoned is not None,
+               "victim 1's VMM killed during the operation: the daemon abandoned it and released the %s open "
+               "session(s) of that VM only" % (m.group(1) if m else "?"))
+        expect(resetv.wait_for("VA-SLOW-START", 120) is not None, "victim 2 has a slow host operation running")
+        time.sleep(0.5)
+        resetv.qmp({"execute": "system_reset"})
+        rid = ids[resetv.proc.pid]
+        m = d.wait_log(r"vm %d: [a-z ]+: 1 request\(s\) still running after 1000 ms; resetting this VM's device "
+                       r"and closing its connection" % rid, 30, mark)
+        m2 = d.wait_log(r"vm %d: disconnected \(reset timeout\)" % rid, 30, mark)
+        expect(m is not None and m2 is not None and d.alive(),
+               "victim 2 reset during the operation: past --reset-timeout only its device is reset and its "
+               "connection closed; the daemon keeps running")
         for g in gs:
             ok = g.run(240)
             good, bad = all_checks(g.text())
@@ -185,16 +206,16 @@ def test_multivm(build, qemu, image, n=4):
                 sys.stderr.write(g.text()[-3000:])
         rss_n, _ = d.memory_kb()
         per, total = d.stats()
-        expect(total is not None and total[0] == n, "daemon alive after the kill, serving %s VMs"
+        expect(total is not None and total[0] == n, "daemon alive after the kill and the reset, serving %s VMs"
                % (total[0] if total else "?"))
         for g in gs:
             v = per.get(ids[g.proc.pid]) if per else None
             expect(v is not None and v[1] == 0 and v[2] == 0,
                    "%s (vm %s) exited: its device holds %s sessions, %s resources"
                    % (g.name, ids[g.proc.pid], v[1] if v else "?", v[2] if v else "?"))
-        for g in gs:
+        for g in gs + others:
             g.stop()
-        gs = []
+        gs = others = []
         m = d.wait_log(r"stats \(after a disconnect\): 0 VM\(s\) connected, (\d+) sessions, (\d+) resources", 30,
                        mark)
         expect(m is not None and m.groups() == ("0", "0"),
@@ -214,7 +235,7 @@ def test_multivm(build, qemu, image, n=4):
         print("multivm: daemon RSS %.1f MiB idle, %.1f MiB with %d VMs connected"
               % (rss0 / 1024, rss_n / 1024, n))
     finally:
-        for g in gs:
+        for g in gs + others:
             g.stop()
         if d.alive():
             d.stop()

@@ -30,6 +30,13 @@ IMAGE=$("$ROOT/guest-unikraft/scripts/build-app.sh" "$ROOT/guest-unikraft/apps/s
   die "unikernel build failed"
 say "built in $(( $(date +%s) - t0 )) s"
 
+# The slow host operation (sleeps as long as asked) that the multivm test keeps in flight while it kills or
+# resets a VM; the daemon runs as nobody, so it must be readable by others.
+cc -shared -fPIC -O2 -Wall -Werror -I"$ROOT/runtime/include" -o "$OUT/libva-slow_op.so" "$ROOT/tests/qemu/slow_op.c" ||
+  die "building tests/qemu/slow_op.c"
+chmod a+r "$OUT/libva-slow_op.so"
+export VA_SLOW_LIB=$OUT/libva-slow_op.so
+
 # The same application source against the Linux runtime: it must compile and link unchanged.
 cc -std=gnu11 -Wall -Werror -I"$ROOT/runtime/include" "$ROOT/guest-unikraft/apps/selftest/main.c" \
   -L"$BUILD/runtime" -lvaccel -o "$OUT/selftest-linux" || die "the self-test does not build for Linux"

@@ -13,6 +13,9 @@
  *                LIB resource (the host allows guest code) or be refused
  *   progress=K   print "VA-PROGRESS <i>" every K noop rounds (the density
  *                benchmark timestamps these lines on the host)
+ *   slow=PATH    after the first result, call va_test_sleep (20 s) of the
+ *                host library PATH (tests/qemu/slow_op.c) through exec: an
+ *                operation in flight when the harness kills or resets the VM
  *   seconds=S    run the noop loop for S seconds instead of noop_rounds
  *                calls (latencies are kept for the first noop_rounds), so
  *                that guests booted at different times still overlap
@@ -470,6 +473,7 @@ int main(int argc, char **argv)
 	const char *lib = argc > 1 ? argv[1] : NULL;
 	int rounds = argc > 2 ? atoi(argv[2]) : 200;
 	int noop_only = 0, guest_code = 0, progress = 0, seconds = 0, done;
+	const char *slow = NULL;
 	struct vaccel_session s;
 	struct vaccel_resource res;
 	uint64_t t0, t1, *samples;
@@ -484,6 +488,8 @@ int main(int argc, char **argv)
 			progress = atoi(argv[i] + 9);
 		else if (!strncmp(argv[i], "seconds=", 8))
 			seconds = atoi(argv[i] + 8);
+		else if (!strncmp(argv[i], "slow=", 5))
+			slow = argv[i] + 5;
 	}
 	printf("VA-BEGIN\n");
 	find_files(lib);
@@ -494,6 +500,17 @@ int main(int argc, char **argv)
 	ret = vaccel_noop(&s);
 	check("noop", ret == VACCEL_OK, "first result (ret %lld)", ret);
 	printf("VA-FIRST-RESULT\n");
+	if (slow) {
+		uint32_t ms = 20000, back = 0;
+		struct vaccel_arg r = { .buf = &ms, .size = sizeof(ms),
+					.type = VACCEL_ARG_UINT32 };
+		struct vaccel_arg w = { .buf = &back, .size = sizeof(back),
+					.type = VACCEL_ARG_UINT32 };
+
+		printf("VA-SLOW-START\n");
+		ret = vaccel_exec(&s, slow, "va_test_sleep", &r, 1, &w, 1);
+		printf("VA-SLOW-END ret %d slept %u ms\n", ret, back);
+	}
 
 	samples = calloc(rounds > 0 ? rounds : 1, sizeof(*samples));
 	t0 = now_ns();
