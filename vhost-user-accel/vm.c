@@ -231,6 +231,14 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 	/* Every VM shares this filter; accept4 only on the listening socket. */
 	if (vua_sandbox_seccomp(o, lfd) < 0)
 		return VUA_EXIT_SETUP;
+	/* Measured: 6 descriptors per VM with one queue (connection, its
+	 * completion eventfd, kick and call eventfds, guest memory regions). */
+	if ((uint64_t)o->max_vms * (4 + 2 * o->num_queues) + 32 >
+	    o->max_open_files)
+		vua_warn("--max-open-files %llu may not hold %u VMs (about %u "
+			 "descriptors each): raise it",
+			 (unsigned long long)o->max_open_files, o->max_vms,
+			 4 + 2 * o->num_queues);
 	vua_info("serving up to %u VM(s)", o->max_vms);
 
 	for (;;) {
