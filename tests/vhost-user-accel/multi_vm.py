@@ -50,4 +50,17 @@ ok(wait(r"stats: vm 2 pid \d+: 0 sessions, 0 resources") and
 d = socket.socket(socket.AF_UNIX)
 d.connect(sock)
 ok(wait(r"vm 4 connected"), "a slot freed by a disconnect is given to the next VMM")
+# A VMM that breaks the protocol (a message type that does not exist, 12-byte vhost-user header:
+# request, flags = version 1, payload size 0) loses its own connection, nothing else.
+d.sendall((9999).to_bytes(4, "little") + (1).to_bytes(4, "little") + (0).to_bytes(4, "little"))
+d.settimeout(10)
+try:
+    closed = d.recv(1) == b""
+except OSError:
+    closed = True
+ok(closed and wait(r"vm 4: disconnected \(protocol error\)"),
+   "a VMM breaking the vhost-user protocol loses only its own connection")
+os.kill(pid, signal.SIGUSR1)
+ok(wait(r"stats: vm 2 pid \d+: 0 sessions(.|\n)*stats \(SIGUSR1\): 1 VM\(s\) connected"),
+   "the other VM is still served after the protocol error")
 os.kill(pid, signal.SIGTERM)

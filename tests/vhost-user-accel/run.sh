@@ -75,6 +75,9 @@ dpid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 st=/proc/$dpid/status
 nobody=$(id -u nobody)
+# The socket exists before the sandbox does (the daemon hands the socket to its user, then drops root, sets
+# no_new_privs, then the rlimits): wait for the last step before looking.
+for _ in $(seq 100); do grep -qE '^Max core file size +0 +0 ' "/proc/$dpid/limits" && break; sleep 0.05; done
 [ "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "$st")" = "$nobody$nobody$nobody$nobody" ] &&
   ok "runs as nobody (uid $nobody)" || ko "uid: $(grep ^Uid: "$st")"
 grep -q '^NoNewPrivs:[[:space:]]*1' "$st" && ok "no_new_privs is set" || ko "$(grep NoNewPrivs "$st")"
