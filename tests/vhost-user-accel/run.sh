@@ -100,6 +100,7 @@ wait $dpid; rc=$?
 
 # --- --max-vms: one daemon, several VMMs on one socket ----------------------------------------------
 # multi_vm.py: raw connections stand in for VMMs (tests/unikraft/run.py multivm runs real guests).
+rm -f "$sock"
 "$daemon" --socket-path "$sock" --plugins "$noop" --max-vms 2 2>"$out/daemon-multi.log" &
 dpid=$!
 while read -r line; do
@@ -118,6 +119,7 @@ o=$(qemu_try -device vhost-user-accel-pci); rc=$?
 [ $rc -eq 1 ] && grep -q 'chardev is mandatory' <<<"$o" && ok "no chardev: realize fails with a message" ||
   ko "no chardev: rc=$rc $o"
 mismatch() { # mismatch DAEMON_QUEUES DEVICE_QUEUES PATTERN
+  rm -f "$sock" # a previous daemon's socket would end the wait below before this one listens
   "$daemon" --socket-path "$sock" --plugins "$noop" --num-queues "$1" --log-level error 2>>"$out/daemon.log" &
   local dpid=$! o rc
   for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
