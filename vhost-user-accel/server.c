@@ -81,6 +81,7 @@ struct vua_server {
 	unsigned nwatches;
 	int exit_code;
 	bool hung_up;            /* the VMM closed the connection */
+	bool vu_ready;           /* vu_init succeeded: vu_deinit on free */
 	unsigned vm_id;          /* 0 in single-VM mode */
 	bool multi;              /* --max-vms > 1: never end the process */
 };
@@ -486,6 +487,7 @@ int vua_server_serve(struct vua_server *s, int conn_fd)
 		vua_err("vu_init failed");
 		return VUA_EXIT_SETUP;
 	}
+	s->vu_ready = true;
 	vua_info("VMM connected; serving %u queue(s)", s->num_queues);
 
 	while (!s->exit_code) {
@@ -534,7 +536,8 @@ void vua_server_free(struct vua_server *s)
 			 (unsigned long long)inflight_total(s, -1));
 		abandon_all(s);
 	}
-	vu_deinit(&s->dev);
+	if (s->vu_ready)
+		vu_deinit(&s->dev);
 	va_host_free(s->host);
 	close(s->done_fd);
 	free(s);

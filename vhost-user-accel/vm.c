@@ -111,7 +111,8 @@ static void *vm_thread(void *arg)
 		 " and %llu resource(s) still open",
 		 code == VUA_EXIT_OK ? "VMM closed the connection" :
 		 code == VUA_EXIT_RESET_TIMEOUT ? "reset timeout" :
-		 code == VUA_EXIT_PROTOCOL ? "protocol error" : "I/O error",
+		 code == VUA_EXIT_PROTOCOL ? "protocol error" :
+		 code == VUA_EXIT_SETUP ? "setup failed" : "I/O error",
 		 (unsigned long long)sh, (unsigned long long)rh);
 	vua_log_vm = 0;
 	pthread_mutex_lock(&vms_lock);
