@@ -213,6 +213,7 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t during_poll;
 	unsigned next_id = 1;
+	bool backoff = false, failing = false;
 
 	opts = o;
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -243,11 +244,21 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 	vua_info("serving up to %u VM(s)", o->max_vms);
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN },
+		/* After an accept failure for lack of descriptors or memory
+		 * the pending connection stays readable: leave it for a
+		 * while instead of spinning on it. */
+		struct timespec pause = { 0, 200 * 1000 * 1000 };
+		struct pollfd p[2] = { { .fd = backoff ? -1 : lfd,
+					 .events = POLLIN },
 				       { .fd = sig_pipe[0], .events = POLLIN } };
 		unsigned char sig;
+		int n = ppoll(p, 2, backoff ? &pause : NULL, &during_poll);
 
-		if (ppoll(p, 2, NULL, &during_poll) < 0) {
+		if (n == 0) {
+			backoff = false;
+			continue;
+		}
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			vua_err("poll: %s", strerror(errno));
@@ -267,11 +278,19 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 			if (fd < 0) {
-				if (errno != EINTR && errno != EAGAIN &&
-				    errno != ECONNABORTED)
-					vua_warn("accept: %s", strerror(errno));
+				if (errno == EINTR || errno == EAGAIN ||
+				    errno == ECONNABORTED)
+					continue;
+				/* EMFILE, ENFILE, ENOMEM, ENOBUFS: retried
+				 * every 200 ms, logged once per episode. */
+				if (!failing)
+					vua_warn("accept: %s (see "
+						 "--max-open-files); retrying",
+						 strerror(errno));
+				failing = backoff = true;
 				continue;
 			}
+			failing = false;
 			admit(fd, next_id++, &first);
 		}
 	}
