@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """vhost-user-accel --max-vms 2 with raw connections standing in for VMMs (tests/unikraft/run.py multivm runs
 real guests): the limit, the refusal of one more, a disconnect that leaves the other served, SIGUSR1 counters,
-a freed slot reused. Usage: multi_vm.py SOCKET DAEMON_PID DAEMON_LOG; prints PASS:/FAIL: lines, then SIGTERMs
-the daemon.
+a freed slot reused, a VMM breaking the protocol. Usage: multi_vm.py SOCKET DAEMON_PID DAEMON_LOG [fds];
+prints PASS:/FAIL: lines, then SIGTERMs the daemon. "fds": the daemon runs with --max-vms 100
+--max-open-files 64; VMMs beyond what its descriptors hold are refused, it stays idle and serves again once
+some leave.
 """
 import os
 import re
@@ -28,6 +30,34 @@ def wait(pattern, timeout=20):
         time.sleep(0.05)
     return False
 
+
+def cpu_ticks():
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+if sys.argv[4:] == ["fds"]:
+    wait(r"serving up to 100 VM")
+    conns = []
+    for _ in range(40):
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(sock)
+        conns.append(c)
+    ok(wait(r"vm \d+ refused: no device") and wait(r"eventfd: Too many open files"),
+       "out of descriptors (--max-open-files 64): further VMMs are refused with a reason")
+    t0 = cpu_ticks()
+    time.sleep(1)
+    ok(cpu_ticks() - t0 <= 5, "the daemon does not spin while out of descriptors (%d ticks in 1 s)"
+       % (cpu_ticks() - t0))
+    for c in conns[:20]:
+        c.close()
+    time.sleep(0.5)
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    ok(wait(r"vm 41 connected"), "once VMMs leave, a new one is served again")
+    os.kill(pid, signal.SIGTERM)
+    sys.exit(0)
 
 wait(r"serving up to 2 VM")
 ok("Seccomp:\t2" in open("/proc/%d/status" % pid).read(), "--max-vms 2: seccomp filter active before any VMM")

@@ -108,6 +108,14 @@ while read -r line; do
 done < <(python3 "$repo/tests/vhost-user-accel/multi_vm.py" "$sock" "$dpid" "$out/daemon-multi.log" 2>&1)
 wait $dpid; rc=$?
 [ $rc -eq 0 ] && ok "--max-vms: exit 0 on SIGTERM" || { ko "--max-vms: exit $rc on SIGTERM"; cat "$out/daemon-multi.log"; }
+rm -f "$sock"
+"$daemon" --socket-path "$sock" --plugins "$noop" --max-vms 100 --max-open-files 64 2>"$out/daemon-fds.log" &
+dpid=$!
+while read -r line; do
+  case "$line" in "PASS: "*) ok "${line#PASS: }" ;; *) ko "${line#FAIL: }" ;; esac
+done < <(python3 "$repo/tests/vhost-user-accel/multi_vm.py" "$sock" "$dpid" "$out/daemon-fds.log" fds 2>&1)
+wait $dpid; rc=$?
+[ $rc -eq 0 ] || { ko "--max-vms out of descriptors: exit $rc"; tail -5 "$out/daemon-fds.log"; }
 
 # --- QEMU's side: properties and realize errors ------------------------------------------------
 help=$("$qemu" -device vhost-user-accel-pci,help 2>&1)
