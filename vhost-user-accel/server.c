@@ -82,6 +82,7 @@ struct vua_server {
 	int exit_code;
 	bool hung_up;            /* the VMM closed the connection */
 	bool vu_ready;           /* vu_init succeeded: vu_deinit on free */
+	int conn_fd;             /* vu_deinit closes it; else free does */
 	unsigned vm_id;          /* 0 in single-VM mode */
 	bool multi;              /* --max-vms > 1: never end the process */
 };
@@ -414,6 +415,7 @@ struct vua_server *vua_server_new(const struct vua_options *o)
 	if (!s)
 		return NULL;
 	s->opts = o;
+	s->conn_fd = -1;
 	s->num_queues = o->num_queues;
 	s->done_tail = &s->done_head;
 	pthread_mutex_init(&s->done_lock, NULL);
@@ -482,6 +484,7 @@ int vua_server_serve(struct vua_server *s, int conn_fd)
 	struct pollfd pfd[VUA_MAX_WATCHES + 2];
 	struct vua_watch ready[VUA_MAX_WATCHES];
 
+	s->conn_fd = conn_fd;
 	if (!vu_init(&s->dev, (uint16_t)s->num_queues, conn_fd, panic_cb, NULL,
 		     set_watch, remove_watch, &iface)) {
 		vua_err("vu_init failed");
@@ -537,7 +540,9 @@ void vua_server_free(struct vua_server *s)
 		abandon_all(s);
 	}
 	if (s->vu_ready)
-		vu_deinit(&s->dev);
+		vu_deinit(&s->dev); /* closes the connection too */
+	else if (s->conn_fd >= 0)
+		close(s->conn_fd);
 	va_host_free(s->host);
 	close(s->done_fd);
 	free(s);

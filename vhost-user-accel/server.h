@@ -22,8 +22,9 @@ int vua_server_run(struct vua_server *s, int conn_fd);
  * with id != 0, before serving, names the VM in log lines and turns what
  * would end the process (reset timeout, disconnect with work in flight) into
  * a reset of this device only. vua_server_free() releases the device's
- * sessions, resources, workers and guest memory mappings; it may wait up to
- * host-backend's bounded reset. */
+ * sessions, resources, workers and guest memory mappings and closes the
+ * connection given to vua_server_serve(); it may wait up to host-backend's
+ * bounded reset. */
 void vua_server_set_vm(struct vua_server *s, unsigned vm_id);
 int vua_server_serve(struct vua_server *s, int conn_fd);
 void vua_server_free(struct vua_server *s);

@@ -105,8 +105,7 @@ static void *vm_thread(void *arg)
 
 	/* What the VM left open is released with its device. */
 	vua_server_stats(v->srv, &st, &sh, &rh);
-	vua_server_free(v->srv);
-	close(v->fd);
+	vua_server_free(v->srv); /* closes v->fd */
 	vua_info("disconnected (%s): released its device with %llu session(s)"
 		 " and %llu resource(s) still open",
 		 code == VUA_EXIT_OK ? "VMM closed the connection" :
