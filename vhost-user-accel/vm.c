@@ -60,9 +60,9 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-/* Caller holds vms_lock. One line per VM and a total, from the real
+/* Caller holds vms_lock. A total and, if per_vm, one line per VM, from the
  * host-backend counters of each device. */
-static void log_stats_locked(const char *why)
+static void log_stats_locked(const char *why, bool per_vm)
 {
 	uint64_t sessions = 0, resources = 0;
 
@@ -73,6 +73,8 @@ static void log_stats_locked(const char *why)
 		vua_server_stats(v->srv, &st, &sh, &rh);
 		sessions += sh;
 		resources += rh;
+		if (!per_vm)
+			continue;
 		vua_info("stats: vm %u pid %d: %llu sessions, %llu resources, "
 			 "%llu requests, %llu errors, %llu in flight", v->id,
 			 (int)v->peer, (unsigned long long)sh,
@@ -115,7 +117,7 @@ static void *vm_thread(void *arg)
 		 (unsigned long long)sh, (unsigned long long)rh);
 	vua_log_vm = 0;
 	pthread_mutex_lock(&vms_lock);
-	log_stats_locked("after a disconnect");
+	log_stats_locked("after a disconnect", false);
 	pthread_mutex_unlock(&vms_lock);
 	free(v);
 	return NULL;
@@ -266,7 +268,7 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 		while (p[1].revents && read(sig_pipe[0], &sig, 1) == 1) {
 			pthread_mutex_lock(&vms_lock);
 			log_stats_locked(sig == SIGUSR1 ? "SIGUSR1" :
-					 "terminating");
+					 "terminating", true);
 			pthread_mutex_unlock(&vms_lock);
 			/* The process ends with every VM's mappings and
 			 * threads; their VMMs see a disconnect. */
