@@ -10,6 +10,7 @@
 #include "log.h"
 
 int vua_log_level = VUA_LOG_INFO;
+__thread unsigned vua_log_vm;
 
 void vua_log(int level, const char *fmt, ...)
 {
@@ -23,6 +24,9 @@ void vua_log(int level, const char *fmt, ...)
 		return;
 	n = snprintf(line, sizeof(line), "vhost-user-accel[%d]: %s: ",
 		     (int)getpid(), names[level]);
+	if (vua_log_vm)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "vm %u: ",
+			      vua_log_vm);
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);

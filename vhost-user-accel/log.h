@@ -9,6 +9,9 @@
 enum { VUA_LOG_ERROR = 1, VUA_LOG_WARN, VUA_LOG_INFO, VUA_LOG_DEBUG };
 
 extern int vua_log_level;
+/* With --max-vms > 1: the VM (1, 2, ... in connection order) whose thread
+ * logs; 0 for the daemon itself. Lines then read "vm N: ...". */
+extern __thread unsigned vua_log_vm;
 
 void vua_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -6,7 +6,8 @@
  * Order of startup (each step needs the privileges the next one drops):
  * listening socket -> private /tmp, unprivileged user, no_new_privs,
  * rlimits -> host-backend (loads the plugins, starts workers) -> accept the
- * VMM -> seccomp on every thread -> serve.
+ * VMM -> seccomp on every thread -> serve. With --max-vms > 1 (vm.c) seccomp
+ * comes before the first accept and the daemon serves VMMs until SIGTERM.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,8 +22,9 @@
 #include "options.h"
 #include "sandbox.h"
 #include "server.h"
+#include "vm.h"
 
-static int listen_on(const char *path)
+static int listen_on(const char *path, int backlog)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct stat st;
@@ -46,7 +48,7 @@ static int listen_on(const char *path)
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, 1) < 0) {
+	    listen(fd, backlog) < 0) {
 		vua_err("--socket-path %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -71,16 +73,20 @@ int main(int argc, char **argv)
 	/* A VMM that goes away must not kill us before we clean up. */
 	signal(SIGPIPE, SIG_IGN);
 
-	lfd = listen_on(opts.socket_path);
+	lfd = listen_on(opts.socket_path, (int)opts.max_vms);
 	if (lfd < 0)
 		return VUA_EXIT_SETUP;
 	if (vua_sandbox_enter(&opts, lfd) < 0)
 		return VUA_EXIT_SETUP;
+	if (opts.max_vms > 1)
+		vua_vms_block_signals();
 	srv = vua_server_new(&opts);
 	if (!srv)
 		return VUA_EXIT_SETUP;
 
 	vua_info("listening on %s", opts.socket_path);
+	if (opts.max_vms > 1)
+		return vua_serve_vms(&opts, lfd, srv);
 	do {
 		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	} while (conn < 0 && errno == EINTR);
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	/* One VMM per daemon: nobody else may connect. */
 	close(lfd);
-	if (vua_sandbox_seccomp(&opts) < 0)
+	if (vua_sandbox_seccomp(&opts, -1) < 0)
 		return VUA_EXIT_SETUP;
 	return vua_server_run(srv, conn);
 }

@@ -16,9 +16,13 @@
 static const char usage[] =
 "Usage: vhost-user-accel --socket-path PATH [options]\n"
 "\n"
-"Serves one virtio-accel device (virtio device ID 58) to one VMM over the\n"
-"vhost-user protocol. The VMM connects to PATH; the daemon exits when it\n"
-"disconnects. Accelerator plugins run in this process, sandboxed.\n"
+"Serves virtio-accel devices (virtio device ID 58) to VMMs over the\n"
+"vhost-user protocol. VMMs connect to PATH. Accelerator plugins run in this\n"
+"process, sandboxed. With --max-vms 1 (default) one VMM is served and the\n"
+"daemon exits when it disconnects; with --max-vms N up to N VMMs are served\n"
+"at once, each with its own device (sessions, resources, quotas, worker\n"
+"threads, reset), all sharing one vAccel runtime, and the daemon keeps\n"
+"serving until SIGTERM/SIGINT (exit 0). SIGUSR1 logs every VM's counters.\n"
 "\n"
 "Device:\n"
 "  --socket-path PATH        listening vhost-user socket (required)\n"
@@ -32,7 +36,11 @@ static const char usage[] =
 "  --allow-guest-code        let exec-with-resource run guest-shipped code\n"
 "  --no-profiling            do not offer VIRTIO_ACCEL_F_PROFILING\n"
 "  --num-queues N            request virtqueues (default 1)\n"
-"  --num-workers N           execution threads (default: host-backend's)\n"
+"  --num-workers N           execution threads, per VM (default:\n"
+"                            host-backend's)\n"
+"  --max-vms N               VMMs served at once on PATH (1..1024, default\n"
+"                            1); a connection beyond N is closed at once.\n"
+"                            Quotas below apply to each VM separately\n"
 "Quotas (0 or absent: host-backend's default):\n"
 "  --max-sessions N          open sessions\n"
 "  --max-resources N         registered resources\n"
@@ -59,12 +67,14 @@ static const char usage[] =
 "Other:\n"
 "  --reset-timeout MS        longest wait for running operations when the VMM\n"
 "                            stops or resets the device; past it the daemon\n"
-"                            exits (code 4) so its supervisor restarts it\n"
-"                            (default 5000)\n"
+"                            exits (code 4) so its supervisor restarts it;\n"
+"                            with --max-vms > 1 only that VM's device is\n"
+"                            reset and its connection closed (default 5000)\n"
 "  --log-level LEVEL         error, warning, info (default) or debug\n"
 "  -h, --help                this text\n"
 "\n"
-"Exit codes: 0 VMM disconnected, 1 I/O error, 2 usage, 3 setup failed,\n"
+"Exit codes: 0 VMM disconnected (--max-vms > 1: SIGTERM or SIGINT),\n"
+"1 I/O error, 2 usage, 3 setup failed,\n"
 "4 reset timeout, 5 vhost-user protocol error; killed by SIGSYS: a syscall\n"
 "outside the seccomp allow-list.\n";
 
@@ -73,7 +83,7 @@ enum {
 	OPT_NO_PROF, OPT_QUEUES, OPT_WORKERS, OPT_SESSIONS, OPT_RESOURCES,
 	OPT_REQ_BYTES, OPT_RESP_BYTES, OPT_RES_BYTES, OPT_USER, OPT_SECCOMP,
 	OPT_NO_TMP, OPT_TMP_SIZE, OPT_NOFILE, OPT_MEMORY, OPT_RESET,
-	OPT_LOG, OPT_SPAWN, OPT_STAGING, OPT_OP_COST,
+	OPT_LOG, OPT_SPAWN, OPT_STAGING, OPT_OP_COST, OPT_MAX_VMS,
 };
 
 static const struct option longopts[] = {
@@ -100,9 +110,20 @@ static const struct option longopts[] = {
 	{ "reset-timeout", required_argument, NULL, OPT_RESET },
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "allow-spawn", no_argument, NULL, OPT_SPAWN },
+	{ "max-vms", required_argument, NULL, OPT_MAX_VMS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The long name of option value c, for messages (the table is not in enum
+ * order). */
+static const char *option_name(int c)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "";
+}
 
 /* A decimal number in [min, max]; prints why not and returns false. */
 static bool parse_u64(const char *opt, const char *s, uint64_t min,
@@ -154,6 +175,7 @@ int vua_parse_options(int argc, char **argv, struct vua_options *o)
 	memset(o, 0, sizeof(*o));
 	o->profiling = true;
 	o->num_queues = 1;
+	o->max_vms = 1;
 	o->log_level = VUA_LOG_INFO;
 	o->reset_timeout_ms = 5000;
 	o->user = "nobody";
@@ -163,7 +185,7 @@ int vua_parse_options(int argc, char **argv, struct vua_options *o)
 	o->max_open_files = 1024;
 
 	while (ok && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		name = c >= 256 ? longopts[c - 256].name : "";
+		name = option_name(c);
 		switch (c) {
 		case OPT_SOCKET: o->socket_path = optarg; break;
 		case OPT_PLUGINS: o->plugins = optarg; break;
@@ -176,6 +198,9 @@ int vua_parse_options(int argc, char **argv, struct vua_options *o)
 			break;
 		case OPT_WORKERS:
 			ok = parse_u32(name, optarg, 1, 1024, &o->num_workers);
+			break;
+		case OPT_MAX_VMS:
+			ok = parse_u32(name, optarg, 1, 1024, &o->max_vms);
 			break;
 		case OPT_SESSIONS:
 			ok = parse_u32(name, optarg, 1, UINT32_MAX,

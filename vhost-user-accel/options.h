@@ -10,7 +10,7 @@
 
 /* Exit codes (documented in README.md "Operating the daemon"). */
 enum {
-	VUA_EXIT_OK = 0,            /* the VMM disconnected, clean shutdown */
+	VUA_EXIT_OK = 0,            /* the VMM disconnected (multi-VM: SIGTERM) */
 	VUA_EXIT_RUNTIME = 1,       /* I/O error while serving */
 	VUA_EXIT_USAGE = 2,         /* bad command line */
 	VUA_EXIT_SETUP = 3,         /* socket, sandbox or backend setup failed */
@@ -27,7 +27,8 @@ struct vua_options {
 	bool allow_guest_code;
 	bool profiling;
 	uint32_t num_queues;
-	uint32_t num_workers;        /* 0: host-backend default */
+	uint32_t num_workers;        /* per VM; 0: host-backend default */
+	uint32_t max_vms;            /* VMMs served at once (1: classic mode) */
 	uint32_t max_sessions;       /* 0: host-backend default, same below */
 	uint32_t max_resources;
 	uint64_t max_request_bytes;

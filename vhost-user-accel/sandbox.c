@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -97,7 +98,7 @@ static bool plugins_mention(const struct vua_options *o, const char *what)
 	return p && strstr(p, what);
 }
 
-int vua_sandbox_seccomp(const struct vua_options *o)
+int vua_sandbox_seccomp(const struct vua_options *o, int listen_fd)
 {
 	uint32_t deny = o->seccomp == VUA_SECCOMP_LOG ? SCMP_ACT_LOG :
 			SCMP_ACT_KILL_PROCESS;
@@ -150,6 +151,15 @@ int vua_sandbox_seccomp(const struct vua_options *o)
 	 * device blocks anyway): say there is none. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(userfaultfd),
 			     0) < 0)
+		goto out;
+	/* Multi-VM: further VMMs connect to the listening socket. Accepting
+	 * anywhere else (a socket host code might create) stays forbidden. */
+	if (listen_fd >= 0 &&
+	    (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(accept4), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)listen_fd)) < 0 ||
+	     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getsockopt), 2,
+			      SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+			      SCMP_A2(SCMP_CMP_EQ, SO_PEERCRED)) < 0))
 		goto out;
 	/* Thread names only (the runtime names its workers). */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,

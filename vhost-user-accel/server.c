@@ -8,6 +8,13 @@
  * list and signals an eventfd that this thread polls, like the in-process
  * QEMU device's bottom half.
  *
+ * With --max-vms > 1 each connected VMM gets its own vua_server (own
+ * libvhost-user device, guest memory mappings, host-backend instance and so
+ * its own sessions, resources, quotas and workers) served by a thread of its
+ * own (vm.c); the vAccel runtime under host-backend is shared. Then nothing a
+ * VM does may end the process: a reset that outlives --reset-timeout, a
+ * protocol error or a disconnect with work in flight drop only that VM.
+ *
  * Nothing here is QEMU specific: config space comes from GET_CONFIG,
  * features from GET_FEATURES, so any vhost-user front-end (QEMU's
  * vhost-user-accel-pci or vhost-user-device-pci, Cloud Hypervisor's
@@ -74,6 +81,10 @@ struct vua_server {
 	unsigned nwatches;
 	int exit_code;
 	bool hung_up;            /* the VMM closed the connection */
+	bool vu_ready;           /* vu_init succeeded: vu_deinit on free */
+	int conn_fd;             /* vu_deinit closes it; else free does */
+	unsigned vm_id;          /* 0 in single-VM mode */
+	bool multi;              /* --max-vms > 1: never end the process */
 };
 
 static struct vua_server *to_server(VuDev *dev)
@@ -84,7 +95,10 @@ static struct vua_server *to_server(VuDev *dev)
 
 static void host_log(void *opaque, int level, const char *msg)
 {
-	(void)opaque;
+	struct vua_server *s = opaque;
+
+	/* Worker threads: name the VM the message is about. */
+	vua_log_vm = s->vm_id;
 	vua_log(level < VUA_LOG_ERROR ? VUA_LOG_ERROR :
 		level > VUA_LOG_DEBUG ? VUA_LOG_DEBUG : level, "%s", msg);
 }
@@ -184,6 +198,32 @@ static void handle_queue(VuDev *dev, int qidx)
 	}
 }
 
+/*
+ * Multi-VM mode's answer to what ends the process in single-VM mode: the
+ * device is reset (bounded: host-backend cancels queued requests, abandons
+ * running operations, and afterwards never touches this VM's memory again)
+ * and the requests are dropped without a used-ring entry, as if the daemon
+ * had died; the VMM gets a disconnect and may reconnect to a clean device.
+ */
+static void abandon_all(struct vua_server *s)
+{
+	struct vua_req *r;
+
+	va_host_reset(s->host);
+	pthread_mutex_lock(&s->done_lock);
+	r = s->done_head;
+	s->done_head = NULL;
+	s->done_tail = &s->done_head;
+	pthread_mutex_unlock(&s->done_lock);
+	while (r) {
+		struct vua_req *next = r->next;
+
+		free(r);
+		r = next;
+	}
+	memset(s->inflight, 0, sizeof(s->inflight));
+}
+
 static uint64_t inflight_total(const struct vua_server *s, int qidx)
 {
 	uint64_t n = 0;
@@ -217,6 +257,16 @@ static void quiesce(struct vua_server *s, int qidx, const char *why)
 		struct pollfd p = { .fd = s->done_fd, .events = POLLIN };
 		int64_t left = deadline - now_ms();
 
+		if (left <= 0 && s->multi) {
+			vua_err("%s: %llu request(s) still running after %u ms;"
+				" resetting this VM's device and closing its"
+				" connection", why,
+				(unsigned long long)inflight_total(s, qidx),
+				s->opts->reset_timeout_ms);
+			abandon_all(s);
+			s->exit_code = VUA_EXIT_RESET_TIMEOUT;
+			return;
+		}
 		if (left <= 0) {
 			vua_err("%s: %llu request(s) still running after %u ms;"
 				" exiting so that a clean daemon can take over",
@@ -365,6 +415,7 @@ struct vua_server *vua_server_new(const struct vua_options *o)
 	if (!s)
 		return NULL;
 	s->opts = o;
+	s->conn_fd = -1;
 	s->num_queues = o->num_queues;
 	s->done_tail = &s->done_head;
 	pthread_mutex_init(&s->done_lock, NULL);
@@ -400,6 +451,7 @@ struct vua_server *vua_server_new(const struct vua_options *o)
 	ho.exec_allowlist = o->exec_allowlist;
 	ho.allow_guest_code = o->allow_guest_code;
 	ho.log = host_log;
+	ho.log_opaque = s;
 
 	s->host = va_host_new(&ho, host_done, s, err, sizeof(err));
 	if (!s->host) {
@@ -411,17 +463,34 @@ struct vua_server *vua_server_new(const struct vua_options *o)
 	return s;
 }
 
-int vua_server_run(struct vua_server *s, int conn_fd)
+void vua_server_set_vm(struct vua_server *s, unsigned vm_id)
+{
+	s->vm_id = vm_id;
+	s->multi = vm_id != 0;
+}
+
+void vua_server_stats(const struct vua_server *s, struct va_host_stats *st,
+		      uint64_t *sessions_held, uint64_t *resources_held)
+{
+	va_host_get_stats(s->host, st);
+	if (va_host_get_counter(s->host, "sessions-held", sessions_held) < 0)
+		*sessions_held = st->sessions;
+	if (va_host_get_counter(s->host, "resources-held", resources_held) < 0)
+		*resources_held = st->resources;
+}
+
+int vua_server_serve(struct vua_server *s, int conn_fd)
 {
 	struct pollfd pfd[VUA_MAX_WATCHES + 2];
 	struct vua_watch ready[VUA_MAX_WATCHES];
-	int code;
 
+	s->conn_fd = conn_fd;
 	if (!vu_init(&s->dev, (uint16_t)s->num_queues, conn_fd, panic_cb, NULL,
 		     set_watch, remove_watch, &iface)) {
 		vua_err("vu_init failed");
 		return VUA_EXIT_SETUP;
 	}
+	s->vu_ready = true;
 	vua_info("VMM connected; serving %u queue(s)", s->num_queues);
 
 	while (!s->exit_code) {
@@ -454,16 +523,35 @@ int vua_server_run(struct vua_server *s, int conn_fd)
 			break;
 		}
 	}
-	code = s->exit_code;
+	return s->exit_code;
+}
+
+void vua_server_free(struct vua_server *s)
+{
 	if (inflight_total(s, -1)) {
 		/* Work still runs on guest memory we are about to unmap. */
-		vua_info("exiting with %llu request(s) running",
+		if (!s->multi) {
+			vua_info("exiting with %llu request(s) running",
+				 (unsigned long long)inflight_total(s, -1));
+			_exit(s->exit_code);
+		}
+		vua_info("%llu request(s) in flight at disconnect: abandoned",
 			 (unsigned long long)inflight_total(s, -1));
-		_exit(code);
+		abandon_all(s);
 	}
-	vu_deinit(&s->dev);
+	if (s->vu_ready)
+		vu_deinit(&s->dev); /* closes the connection too */
+	else if (s->conn_fd >= 0)
+		close(s->conn_fd);
 	va_host_free(s->host);
 	close(s->done_fd);
 	free(s);
+}
+
+int vua_server_run(struct vua_server *s, int conn_fd)
+{
+	int code = vua_server_serve(s, conn_fd);
+
+	vua_server_free(s);
 	return code;
 }

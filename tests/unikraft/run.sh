@@ -2,9 +2,11 @@
 # make test-unikraft / make bench-unikraft: a Unikraft unikernel (guest-unikraft/apps/selftest + the vAccel
 # library) runs accelerated ops through -device virtio-accel-device on virtio-mmio under our QEMU.
 #
-# Usage: tests/unikraft/run.sh [test|test-model|bench] [BUILD_DIR] [N]
+# Usage: tests/unikraft/run.sh [test|test-model|multivm|bench] [BUILD_DIR] [N]
 #   test-model: the same self-test with the host's torch plugin and the EfficientNet-Lite0 model of models/ in
-#   front of the noop plugin; the unikernel classifies banana.jpg (given as its initrd) and must read "banana".
+#   front of the noop plugin; the unikernel classifies banana.jpg (given in its initrd) and must read "banana".
+#   multivm: N self-tests (default 4) at once on ONE vhost-user-accel daemon (vhost-user-accel-device on
+#   virtio-mmio), see tests/unikraft/run.py test_multivm.
 # Builds what it needs: the host plugins the device loads, QEMU (scripts/build-qemu.sh), the image
 # (guest-unikraft/scripts/build-app.sh); then tests/unikraft/run.py prints one line per check and
 # "N passed, M failed" (test), or the measurement table with N concurrent unikernels (bench, default 16).
@@ -28,6 +30,13 @@ IMAGE=$("$ROOT/guest-unikraft/scripts/build-app.sh" "$ROOT/guest-unikraft/apps/s
   die "unikernel build failed"
 say "built in $(( $(date +%s) - t0 )) s"
 
+# The slow host operation (sleeps as long as asked) that the multivm test keeps in flight while it kills or
+# resets a VM; the daemon runs as nobody, so it must be readable by others.
+cc -shared -fPIC -O2 -Wall -Werror -I"$ROOT/runtime/include" -o "$OUT/libva-slow_op.so" "$ROOT/tests/qemu/slow_op.c" ||
+  die "building tests/qemu/slow_op.c"
+chmod a+r "$OUT/libva-slow_op.so"
+export VA_SLOW_LIB=$OUT/libva-slow_op.so
+
 # The same application source against the Linux runtime: it must compile and link unchanged.
 cc -std=gnu11 -Wall -Werror -I"$ROOT/runtime/include" "$ROOT/guest-unikraft/apps/selftest/main.c" \
   -L"$BUILD/runtime" -lvaccel -o "$OUT/selftest-linux" || die "the self-test does not build for Linux"
@@ -39,5 +48,17 @@ if [ "$MODE" = test-model ]; then
   export VA_TORCH_PLUGIN=$BUILD/runtime/libvaccel-torch.so VA_CLASSIFY_IMAGE=$M/images/banana.jpg
   export VA_CLASSIFY_EXPECT=banana VACCEL_TORCH_MODEL=$M/efficientnet_lite0.pt VACCEL_TORCH_LABELS=$M/imagenet_labels.txt
   MODE=test
+fi
+if [ "$MODE" = bench ]; then
+  # The tables also land in docs/bench/bench-unikraft.md (the latest run, with the host load around it).
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  python3 "$ROOT/tests/unikraft/run.py" bench "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"} | tee "$OUT/bench.md"
+  rc=${PIPESTATUS[0]}
+  { echo "## Unikernel benchmark (\`make bench-unikraft\`), $(date -u +%Y-%m-%d)"
+    echo
+    echo "accel tcg, $(nproc) host cores, host load (1/5/15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    cat "$OUT/bench.md"; } >"$ROOT/docs/bench/bench-unikraft.md"
+  exit "$rc"
 fi
 python3 "$ROOT/tests/unikraft/run.py" "$MODE" "$BUILD" "$QEMU_WRAPPER" "$IMAGE" ${3:+"$3"}

@@ -7,12 +7,17 @@ virtio-accel device sits on the first transport (bus virtio-mmio-bus.0 at
 its command line, as Linux's virtio_mmio.device= does. -no-shutdown keeps QEMU
 (and with it the device's host runtime) alive after the unikernel halts, so
 the host's counters can be read after the application has exited.
+
+With vhost_user=SOCKET the same transport carries vhost-user-accel-device
+instead, served by a vhost-user-accel daemon listening on SOCKET; guest RAM is
+then a shared memfd, which the daemon maps.
 """
 import json
 import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 MMIO = "virtio_mmio.device=512@0xfeb00000:5"
@@ -29,7 +34,7 @@ def accel_args(kvm):
 
 class Guest:
     def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None,
-                 paused=False):
+                 paused=False, vhost_user=None, timestamps=False):
         if kvm is None:  # TCG unless asked: KVM here cannot boot Unikraft (platform notes)
             kvm = os.environ.get("VA_KVM") == "1"
         self.name = name
@@ -37,20 +42,40 @@ class Guest:
         self.qmp_path = os.path.join(self.dir, "qmp.sock")
         self.console_path = os.path.join(self.dir, "console.log")
         cmdline = MMIO + (" -- " + app_args if app_args else "")
-        self.argv = [qemu, "-M", "microvm,ioapic2=off", "-bios", BIOS, *accel_args(kvm), "-m", str(mem_mb),
+        machine = "microvm,ioapic2=off"
+        if vhost_user:
+            machine += ",memory-backend=mem"
+            device = ["-object", "memory-backend-memfd,id=mem,size=%dM,share=on" % mem_mb,
+                      "-chardev", "socket,id=vua,path=%s" % vhost_user,
+                      "-device", "vhost-user-accel-device,id=va0,bus=virtio-mmio-bus.0,chardev=vua"]
+        else:
+            device = ["-device", "virtio-accel-device,id=va0,bus=virtio-mmio-bus.0," + device_props]
+        self.argv = [qemu, "-M", machine, "-bios", BIOS, *accel_args(kvm), "-m", str(mem_mb),
                      "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
                      "-no-reboot", "-no-shutdown",
-                     "-global", "virtio-mmio.force-legacy=false",
-                     "-device", "virtio-accel-device,id=va0,bus=virtio-mmio-bus.0," + device_props,
+                     "-global", "virtio-mmio.force-legacy=false", *device,
                      "-kernel", image, "-append", cmdline,
                      *(["-initrd", initrd] if initrd else []),
                      *(["-S"] if paused else []),
                      "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
         self.t0 = time.monotonic()
         self.console = open(self.console_path, "wb")
-        self.proc = subprocess.Popen(self.argv, stdout=self.console, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+        # (host monotonic time, line) of every console line, when asked: the
+        # density benchmark counts each guest's progress in a common window.
+        self.lines = [] if timestamps else None
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE if timestamps else self.console,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.reader = None
+        if timestamps:
+            self.reader = threading.Thread(target=self._read_console, daemon=True)
+            self.reader.start()
         self.first_result_s = None
+
+    def _read_console(self):
+        for raw in iter(self.proc.stdout.readline, b""):
+            self.lines.append((time.monotonic(), raw.decode("utf-8", "replace").rstrip("\r\n")))
+            self.console.write(raw)
+            self.console.flush()
 
     def cont(self):
         """Starts a guest created paused; its clocks start now."""
@@ -130,7 +155,28 @@ class Guest:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.reader:
+            self.reader.join(5)
         self.console.close()
+
+    def kill(self):
+        """SIGKILL: the VMM dies without closing anything properly."""
+        self.proc.kill()
+        self.proc.wait()
+
+
+def write_cpio(path, files):
+    """A cpio "newc" archive (what Linux initramfs uses) of {name: bytes}: the guest's initrd."""
+    def entry(name, data, mode):
+        n = name.encode() + b"\0"
+        head = b"070701" + b"".join(b"%08X" % v for v in (0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(n), 0))
+        out = head + n
+        out += b"\0" * (-len(out) % 4) + data
+        return out + b"\0" * (-len(out) % 4)
+    blob = b"".join(entry(k, v, 0o100644) for k, v in files.items()) + entry("TRAILER!!!", b"", 0)
+    with open(path, "wb") as f:
+        f.write(blob)
+    return path
 
 
 def results(text):

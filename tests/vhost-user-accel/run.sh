@@ -8,6 +8,7 @@
 #   - the command line: --help, usage errors (exit 2), setup errors (exit 3) with a clear message;
 #   - the sandbox of a running daemon from /proc: unprivileged user, NoNewPrivs, a private tmpfs /tmp,
 #     RLIMIT_CORE 0, and seccomp in filter mode once a VMM connected; a clean exit 0 on disconnect;
+#   - --max-vms (multi_vm.py): several connections on one socket, the limit, per-VM release and counters;
 #   - the qtest in qemu-patches/ (tests/qtest/vhost-user-accel-test.c): config/features from the
 #     daemon, requests served, kill -9 mid-operation then restart and reconnect, fork/execve from an
 #     allow-listed host library killing only the daemon (SIGSYS), reset during a long operation.
@@ -60,6 +61,9 @@ expect_exit 2 'socket-path is required' "no --socket-path is a usage error" --
 expect_exit 2 'unrecognized option' "an unknown option is a usage error" -- --socket-path "$sock" --bogus
 expect_exit 2 "not a number" "a bad quota is a usage error" -- --socket-path "$sock" --max-sessions 12x
 expect_exit 2 "not kill, log or off" "a bad --seccomp is a usage error" -- --socket-path "$sock" --seccomp maybe
+expect_exit 2 "max-vms: '0' is not a number in \[1, 1024\]" "--max-vms 0 is a usage error (the message names it)" \
+  -- --socket-path "$sock" --max-vms 0
+"$daemon" --help | grep -q -- '--max-vms N' && ok "--help documents --max-vms" || ko "--help lacks --max-vms"
 touch "$out/not-a-socket"
 expect_exit 3 "not a socket" "an existing non-socket path is refused" -- --socket-path "$out/not-a-socket"
 expect_exit 3 "no such user" "an unknown --user is refused" -- --socket-path "$sock" --user no-such-user-va
@@ -71,6 +75,9 @@ dpid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 st=/proc/$dpid/status
 nobody=$(id -u nobody)
+# The socket exists before the sandbox does (the daemon hands the socket to its user, then drops root, sets
+# no_new_privs, then the rlimits): wait for the last step before looking.
+for _ in $(seq 100); do grep -qE '^Max core file size +0 +0 ' "/proc/$dpid/limits" && break; sleep 0.05; done
 [ "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "$st")" = "$nobody$nobody$nobody$nobody" ] &&
   ok "runs as nobody (uid $nobody)" || ko "uid: $(grep ^Uid: "$st")"
 grep -q '^NoNewPrivs:[[:space:]]*1' "$st" && ok "no_new_privs is set" || ko "$(grep NoNewPrivs "$st")"
@@ -91,6 +98,25 @@ PY
 wait $dpid; rc=$?
 [ $rc -eq 0 ] && ok "exit 0 when the VMM disconnects" || { ko "exit $rc on disconnect"; cat "$out/daemon.log"; }
 
+# --- --max-vms: one daemon, several VMMs on one socket ----------------------------------------------
+# multi_vm.py: raw connections stand in for VMMs (tests/unikraft/run.py multivm runs real guests).
+rm -f "$sock"
+"$daemon" --socket-path "$sock" --plugins "$noop" --max-vms 2 2>"$out/daemon-multi.log" &
+dpid=$!
+while read -r line; do
+  case "$line" in "PASS: "*) ok "${line#PASS: }" ;; *) ko "${line#FAIL: }" ;; esac
+done < <(python3 "$repo/tests/vhost-user-accel/multi_vm.py" "$sock" "$dpid" "$out/daemon-multi.log" 2>&1)
+wait $dpid; rc=$?
+[ $rc -eq 0 ] && ok "--max-vms: exit 0 on SIGTERM" || { ko "--max-vms: exit $rc on SIGTERM"; cat "$out/daemon-multi.log"; }
+rm -f "$sock"
+"$daemon" --socket-path "$sock" --plugins "$noop" --max-vms 100 --max-open-files 64 2>"$out/daemon-fds.log" &
+dpid=$!
+while read -r line; do
+  case "$line" in "PASS: "*) ok "${line#PASS: }" ;; *) ko "${line#FAIL: }" ;; esac
+done < <(python3 "$repo/tests/vhost-user-accel/multi_vm.py" "$sock" "$dpid" "$out/daemon-fds.log" fds 2>&1)
+wait $dpid; rc=$?
+[ $rc -eq 0 ] || { ko "--max-vms out of descriptors: exit $rc"; tail -5 "$out/daemon-fds.log"; }
+
 # --- QEMU's side: properties and realize errors ------------------------------------------------
 help=$("$qemu" -device vhost-user-accel-pci,help 2>&1)
 missing=""
@@ -101,6 +127,7 @@ o=$(qemu_try -device vhost-user-accel-pci); rc=$?
 [ $rc -eq 1 ] && grep -q 'chardev is mandatory' <<<"$o" && ok "no chardev: realize fails with a message" ||
   ko "no chardev: rc=$rc $o"
 mismatch() { # mismatch DAEMON_QUEUES DEVICE_QUEUES PATTERN
+  rm -f "$sock" # a previous daemon's socket would end the wait below before this one listens
   "$daemon" --socket-path "$sock" --plugins "$noop" --num-queues "$1" --log-level error 2>>"$out/daemon.log" &
   local dpid=$! o rc
   for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done

@@ -5,9 +5,24 @@
  * line per check ("VA-TEST <name> ok|FAIL ...") and a verdict line; the
  * harness (tests/unikraft/run.py) reads the console.
  *
- * Arguments: [exec_library [noop_rounds [noop-only]]]; "noop-only" stops
- * after the noop loop (the smallest footprint: measures what vAccel itself
- * needs, without the 6 MiB the error-path checks allocate).
+ * Arguments: [exec_library [noop_rounds [keyword...]]]. Keywords:
+ *   noop-only    stop after the noop loop (the smallest footprint: measures
+ *                what vAccel itself needs, without the 6 MiB the error-path
+ *                checks allocate)
+ *   guest-code=allowed|denied   what exec-with-resource must do: run the
+ *                LIB resource (the host allows guest code) or be refused
+ *   progress=K   print "VA-PROGRESS <i>" every K noop rounds (the density
+ *                benchmark timestamps these lines on the host)
+ *   slow=PATH    after the first result, call va_test_sleep (20 s) of the
+ *                host library PATH (tests/qemu/slow_op.c) through exec: an
+ *                operation in flight when the harness kills or resets the VM
+ *   seconds=S    run the noop loop for S seconds instead of noop_rounds
+ *                calls (latencies are kept for the first noop_rounds), so
+ *                that guests booted at different times still overlap
+ *
+ * Files: on Unikraft the initrd is a cpio (newc) archive with "image" (the
+ * picture to classify) and "libmytestlib.so" (the LIB resource); a plain
+ * initrd is the picture alone. On Linux the LIB resource is exec_library.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +39,14 @@
 #endif
 
 static int failures;
+
+/* One file the harness gave the guest: bytes in memory, or len 0. */
+struct file_ref {
+	const unsigned char *buf;
+	size_t len;
+};
+
+static struct file_ref image_file, lib_file;
 
 static void check(const char *name, int ok, const char *fmt, long long v)
 {
@@ -120,6 +143,73 @@ static void test_exec(struct vaccel_session *s, const char *lib)
  * (the torch plugin) in front of the noop plugin. */
 static int real_engine;
 
+static unsigned long hex8(const unsigned char *p)
+{
+	unsigned long v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		int c = p[i];
+
+		v = v << 4 | (unsigned long)(c <= '9' ? c - '0' :
+					     (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* The entries of a cpio "newc" archive (the format of Linux initramfs):
+ * a 110-byte ASCII header, the name, the data, each padded to 4 bytes. */
+static void parse_cpio(const unsigned char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 110 <= len && !memcmp(p + off, "070701", 6)) {
+		unsigned long size = hex8(p + off + 54);
+		unsigned long namesize = hex8(p + off + 94);
+		const char *name = (const char *)p + off + 110;
+		size_t data = (off + 110 + namesize + 3) & ~(size_t)3;
+
+		if (data > len || size > len - data || namesize == 0)
+			return;
+		if (!strcmp(name, "TRAILER!!!"))
+			return;
+		if (!strcmp(name, "image"))
+			image_file = (struct file_ref){ p + data, size };
+		else if (!strcmp(name, "libmytestlib.so"))
+			lib_file = (struct file_ref){ p + data, size };
+		off = (data + size + 3) & ~(size_t)3;
+	}
+}
+
+/* What the harness handed over (see the top of this file). */
+static void find_files(const char *lib)
+{
+#if defined(__Unikraft__)
+	struct ukplat_memregion_desc *mrd;
+
+	(void)lib;
+	if (ukplat_memregion_find_initrd0(&mrd) >= 0 && mrd->len) {
+		const unsigned char *p =
+			(const unsigned char *)(mrd->vbase + mrd->pg_off);
+
+		if (mrd->len >= 6 && !memcmp(p, "070701", 6))
+			parse_cpio(p, mrd->len);
+		else
+			image_file = (struct file_ref){ p, mrd->len };
+	}
+#else
+	FILE *f = lib ? fopen(lib, "rb") : NULL;
+	static unsigned char buf[1 << 20];
+
+	if (f) {
+		lib_file.len = fread(buf, 1, sizeof(buf), f);
+		lib_file.buf = buf;
+		fclose(f);
+	}
+	(void)parse_cpio;
+#endif
+}
+
 /* The image: the initrd when the harness gives one (a real picture for a
  * model-backed host plugin; Unikraft keeps it in memory, no file system
  * needed), else 64 synthetic bytes that the noop host plugin answers. */
@@ -131,23 +221,93 @@ static void test_classify(struct vaccel_session *s)
 	int ret;
 
 	memset(synthetic, 0x5a, sizeof(synthetic));
-#if defined(__Unikraft__)
-	{
-		struct ukplat_memregion_desc *mrd;
-
-		if (ukplat_memregion_find_initrd0(&mrd) >= 0 && mrd->len) {
-			img = (const void *)(mrd->vbase + mrd->pg_off);
-			len = mrd->len;
-			real_engine = 1;
-		}
+	if (image_file.len) {
+		img = image_file.buf;
+		len = image_file.len;
+		real_engine = 1;
 	}
-#endif
 	printf("VA-INFO classify image bytes: %lu\n", (unsigned long)len);
 	ret = vaccel_image_classification(s, img, text, name, len,
 					  sizeof(text), sizeof(name));
 	printf("VA-INFO classify text: %.80s\n", (char *)text);
 	check("classify", ret == VACCEL_OK && text[0] != 0,
 	      "host answered (ret %lld)", ret);
+}
+
+/* exec-with-resource: the guest ships a shared library as a LIB resource by
+ * content and calls a function of it. The host runs it only when its
+ * operator allowed guest code; otherwise the device answers DENIED (the
+ * runtime serves the op, the device's policy refuses it): VACCEL_EPERM. */
+static void test_exec_with_resource(struct vaccel_session *s, int allowed)
+{
+	int in = 21, out = 0, ret;
+	struct vaccel_arg r = { .buf = &in, .size = sizeof(in),
+				.type = VACCEL_ARG_INT32 };
+	struct vaccel_arg w = { .buf = &out, .size = sizeof(out),
+				.type = VACCEL_ARG_INT32 };
+	struct vaccel_resource lib;
+
+	if (!lib_file.len) {
+		check("exec-with-resource", 0, "no library given (%lld)", 0);
+		return;
+	}
+	ret = vaccel_resource_init_from_buf(&lib, lib_file.buf, lib_file.len,
+					    VACCEL_RESOURCE_LIB,
+					    "libmytestlib.so", true);
+	if (!ret)
+		ret = vaccel_resource_register(&lib, s);
+	if (!ret)
+		ret = vaccel_exec_with_resource(s, &lib, "mytestfunc", &r, 1,
+						&w, 1);
+	if (allowed)
+		check("exec-with-resource", ret == VACCEL_OK && out == 42,
+		      "mytestfunc(21) from a LIB resource = %lld", out);
+	else
+		check("exec-with-resource", ret == VACCEL_EPERM && out == 0,
+		      "guest code refused by the host's policy (ret %lld)",
+		      ret);
+	vaccel_resource_unregister(&lib, s);
+	vaccel_resource_release(&lib);
+}
+
+/* The FPGA ops the cpu host plugin serves, against guest references. */
+static void test_fpga(struct vaccel_session *s)
+{
+	enum { N = 1000, M = 12 };
+	static int ia[N], io[N];
+	static float a[M * M], b[M * M], c[M * M], add[M * M], mul[M * M];
+	float worst = 0;
+	int i, j, k, ret, bad = 0;
+
+	for (i = 0; i < N; i++)
+		ia[i] = i * 7919 - 3000000;
+	ret = vaccel_fpga_arraycopy(s, ia, io, N);
+	check("fpga-arraycopy", ret == VACCEL_OK && !memcmp(ia, io, sizeof(ia)),
+	      "1000 ints copied (ret %lld)", ret);
+
+	for (i = 0; i < M * M; i++) {
+		a[i] = (float)(i % 9) - 4.0f;
+		b[i] = (float)(i % 7) * 0.25f;
+	}
+	ret = vaccel_fpga_mmult(s, a, b, c, M * M);
+	for (i = 0; i < M; i++)
+		for (j = 0; j < M; j++) {
+			float ref = 0;
+
+			for (k = 0; k < M; k++)
+				ref += a[i * M + k] * b[k * M + j];
+			if (fabsf_(c[i * M + j] - ref) > worst)
+				worst = fabsf_(c[i * M + j] - ref);
+		}
+	check("fpga-mmult", ret == VACCEL_OK && worst < 1e-3f,
+	      "12x12 vs guest reference, max error x1e6 = %lld",
+	      (long long)(worst * 1e6f));
+
+	ret = vaccel_fpga_parallel(s, a, b, add, mul, M * M);
+	for (i = 0; i < M * M; i++)
+		bad += add[i] != a[i] + b[i] || mul[i] != a[i] * b[i];
+	check("fpga-parallel", ret == VACCEL_OK && !bad,
+	      "a+b and a*b of 144 floats, %lld wrong", bad);
 }
 
 static void test_fpga_genop(struct vaccel_session *s)
@@ -312,13 +472,27 @@ int main(int argc, char **argv)
 {
 	const char *lib = argc > 1 ? argv[1] : NULL;
 	int rounds = argc > 2 ? atoi(argv[2]) : 200;
-	int noop_only = argc > 3 && !strcmp(argv[3], "noop-only");
+	int noop_only = 0, guest_code = 0, progress = 0, seconds = 0, done;
+	const char *slow = NULL;
 	struct vaccel_session s;
 	struct vaccel_resource res;
 	uint64_t t0, t1, *samples;
 	int i, ret;
 
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "noop-only"))
+			noop_only = 1;
+		else if (!strcmp(argv[i], "guest-code=allowed"))
+			guest_code = 1;
+		else if (!strncmp(argv[i], "progress=", 9))
+			progress = atoi(argv[i] + 9);
+		else if (!strncmp(argv[i], "seconds=", 8))
+			seconds = atoi(argv[i] + 8);
+		else if (!strncmp(argv[i], "slow=", 5))
+			slow = argv[i] + 5;
+	}
 	printf("VA-BEGIN\n");
+	find_files(lib);
 	ret = vaccel_session_init(&s, 0);
 	check("session", ret == VACCEL_OK, "ret %lld", ret);
 	if (ret)
@@ -326,23 +500,45 @@ int main(int argc, char **argv)
 	ret = vaccel_noop(&s);
 	check("noop", ret == VACCEL_OK, "first result (ret %lld)", ret);
 	printf("VA-FIRST-RESULT\n");
+	if (slow) {
+		uint32_t ms = 20000, back = 0;
+		struct vaccel_arg r = { .buf = &ms, .size = sizeof(ms),
+					.type = VACCEL_ARG_UINT32 };
+		struct vaccel_arg w = { .buf = &back, .size = sizeof(back),
+					.type = VACCEL_ARG_UINT32 };
+
+		printf("VA-SLOW-START\n");
+		ret = vaccel_exec(&s, slow, "va_test_sleep", &r, 1, &w, 1);
+		printf("VA-SLOW-END ret %d slept %u ms\n", ret, back);
+	}
 
 	samples = calloc(rounds > 0 ? rounds : 1, sizeof(*samples));
 	t0 = now_ns();
-	for (i = 0; samples && i < rounds && !ret; i++) {
+	for (i = 0; samples && !ret &&
+		    (seconds > 0 ? now_ns() - t0 < seconds * 1000000000ull :
+				   i < rounds);
+	     i++) {
 		uint64_t a = now_ns();
 
 		ret = vaccel_noop(&s);
-		samples[i] = now_ns() - a;
+		if (i < rounds)
+			samples[i] = now_ns() - a;
+		if (progress > 0 && (i + 1) % progress == 0)
+			printf("VA-PROGRESS %d\n", i + 1);
 	}
+	done = i;
 	t1 = now_ns();
-	check("noop-loop", samples && ret == VACCEL_OK, "%lld rounds", rounds);
-	if (samples && rounds > 0) {
-		qsort(samples, rounds, sizeof(*samples), cmp_u64);
+	check("noop-loop", samples && ret == VACCEL_OK && done > 0,
+	      "%lld rounds", done);
+	if (samples && done > 0) {
+		int kept = done < rounds ? done : rounds;
+
+		qsort(samples, kept, sizeof(*samples), cmp_u64);
+		printf("VA-METRIC noop_calls %d\n", done);
 		printf("VA-METRIC noop_rtt_ns %llu\n",
-		       (unsigned long long)((t1 - t0) / rounds));
+		       (unsigned long long)((t1 - t0) / done));
 		printf("VA-METRIC noop_median_ns %llu\n",
-		       (unsigned long long)samples[rounds / 2]);
+		       (unsigned long long)samples[kept / 2]);
 		printf("VA-METRIC noop_min_ns %llu\n",
 		       (unsigned long long)samples[0]);
 	}
@@ -353,8 +549,10 @@ int main(int argc, char **argv)
 	test_sgemm(&s);
 	test_minmax(&s);
 	test_exec(&s, lib);
+	test_exec_with_resource(&s, guest_code);
 	test_classify(&s);
 	test_fpga_genop(&s);
+	test_fpga(&s);
 	test_torch(&s);
 	test_resource(&s, &res);
 	test_errors(&s);
