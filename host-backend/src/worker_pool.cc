@@ -115,9 +115,10 @@ void WorkerPool::worker(unsigned index) {
     work_cv_.wait(lk, [&] { return stop_ || (queued_ > 0 && (i = pick_locked()) >= 0); });
     if (i < 0) return;  // stop_
     Job job = jobs_[i];
-    free_.push_back(i);
     Worker &w = workers_[index];
-    w = Worker{State::kGuest, job.session, job.opaque};
+    // The slot stays taken while the job runs: `depth` bounds the jobs
+    // queued AND running, as submit() promises.
+    w = Worker{State::kGuest, job.session, job.opaque, i};
     busy_++;
     lk.unlock();
 
@@ -133,6 +134,7 @@ void WorkerPool::worker(unsigned index) {
     }
 
     lk.lock();
+    if (w.slot >= 0) free_.push_back(w.slot);  // not given back by a reset already
     w = Worker{};
     busy_--;
     state_cv_.notify_all();
@@ -158,6 +160,9 @@ void WorkerPool::reset() {
       for (Worker &w : workers_) {
         if (w.state == State::kAway) {
           w.state = State::kAbandoned;
+          // No longer in flight for the device: its slot is free again.
+          free_.push_back(w.slot);
+          w.slot = -1;
           given_up.push_back(w.opaque);
           engine_->stats().abandoned.fetch_add(1, std::memory_order_relaxed);
           engine_->stats().abandoned_running.fetch_add(1, std::memory_order_relaxed);

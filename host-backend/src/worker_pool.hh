@@ -74,6 +74,7 @@ class WorkerPool {
     State state = State::kIdle;
     uint64_t session = 0;
     void *opaque = nullptr;
+    int slot = -1;  // job slot held until the job completes or a reset abandons it
   };
   class Gate;
   void worker(unsigned index);
