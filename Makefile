@@ -133,7 +133,8 @@ bench-vm: deps
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-# Classification latency through the device vs natively on the host (median of 20 after warm-up).
+# Classification latency through the device vs natively on the host: 20 interleaved rounds (device call, native call)
+# after warm-up, medians, with the host's own op time (engine) and the transport overhead (build/torch-e2e/bench.txt).
 bench-torch: qemu guest-module
 	VA_TORCH_ITERS=20 tests/torch/e2e.sh $(BUILD)
 
