@@ -8,10 +8,11 @@
 # the same load (the guest asks the host-native process for its call over a virtio-serial port); medians of the
 # device time, the host-native time, and of the device time split into the host's own time of the op (engine,
 # from the device's RUN response) and the rest (transport). Both sides use the same libtorch thread settings
-# (inherited environment; the plugin logs them per thread: native.log, vm.console).
+# (inherited environment; the plugin logs them per thread: native.log, host-runtime.log).
 #
 # Usage: tests/torch/e2e.sh [CMAKE_BUILD_DIR]   (default: $VA_BUILD_DIR, else build)
-# Environment: VA_TORCH_ITERS (default 20), VA_E2E_TIMEOUT (default 300 s), JOBS (default 2).
+# Environment: VA_TORCH_ITERS (default 20), VA_E2E_TIMEOUT (default 300 s), JOBS (default 2),
+#              VA_TORCH_DEVICE_PROPS (extra -device virtio-accel-pci properties, e.g. num-workers=1).
 # Last line: "N passed, N failed"; exit status 0 only if nothing failed.
 # libtorch is NOT in the guest image (hundreds of MB): guest-native classification is out of scope.
 set -uo pipefail
@@ -82,11 +83,14 @@ done
 say "built in $(( $(date +%s) - t0 )) s; booting the guest"
 # The host preloads the classifier too (VACCEL_TORCH_MODEL) for apps that register none.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-VACCEL_LOG_LEVEL=3 VACCEL_TORCH_MODEL=$M/efficientnet_lite0.pt \
+# The host runtime's info lines (the torch plugin's threads) go to a file: on QEMU's stderr they could
+# interleave with the guest's serial console, which run-vm.sh reads the verdict from.
+rm -f "$OUT/host-runtime.log"
+VACCEL_LOG_LEVEL=3 VACCEL_LOG_FILE=$OUT/host-runtime.log VACCEL_TORCH_MODEL=$M/efficientnet_lite0.pt \
 "$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/torch.cpio.gz" --smp 2 --mem 1024 \
   --timeout "${VA_E2E_TIMEOUT:-300}" --log "$OUT/vm.log" \
   --append "va.rt=$RT va.bin=$OUT va.models=$M va.iters=$ITERS" \
-  -- -device "virtio-accel-pci,plugins=$RT/libvaccel-torch.so" \
+  -- -device "virtio-accel-pci,plugins=$RT/libvaccel-torch.so${VA_TORCH_DEVICE_PROPS:+,$VA_TORCH_DEVICE_PROPS}" \
   -chardev "socket,id=native,path=$SOCK" -device virtio-serial-pci -device virtserialport,chardev=native,name=native \
   >"$OUT/vm.console" 2>&1
 vm_rc=$?
@@ -144,7 +148,7 @@ echo "$results" | grep -aE '^E2E (FAIL|SKIP)' >&2
 grep -a '^CLASSIFY\|^RUN' "$OUT/native.txt" | sed 's/^/  host : /' >&2
 grep -a '^CLASSIFY\|^RUN' "$OUT/guest.txt" | sed 's/^/  guest: /' >&2
 threads_native=$(grep -ao 'libtorch intra-op threads.*' "$OUT/native.log" | sort -u | head -3 | paste -sd'|')
-threads_device=$(tr -d '\r' <"$OUT/vm.console" | grep -ao 'libtorch intra-op threads.*' | sort -u | head -3 | paste -sd'|')
+threads_device=$(grep -ao 'libtorch intra-op threads.*' "$OUT/host-runtime.log" | sort -u | head -3 | paste -sd'|')
 { echo "Classification latency, medians of $ITERS interleaved rounds (device call, host-native call) after 3 warm-up"
   echo "calls each ($(grep -ao 'accel [a-z]*' "$OUT/vm.console" | head -1 | sed 's/accel //'), 2 vCPUs, $(nproc) host cores, load before/after: $load_before / $load_after)."
   echo "libtorch per op thread: host-native: ${threads_native:-?}; device: ${threads_device:-?}"
