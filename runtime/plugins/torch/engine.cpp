@@ -200,7 +200,8 @@ std::string set_threads(int n)
 		return line + ", OpenBLAS threads " + std::to_string(before) + " (set by its environment)";
 	// Debian's libtorch runs 1x1 convolutions and linear layers as OpenBLAS sgemm; OpenBLAS keeps its own pool
 	// (one thread per CPU, spin-waiting) whatever libtorch's setting. On a loaded host, or next to a VM's
-	// vCPU threads, a spinning pool loses whole time slices: EfficientNet-Lite0 took 60-100 ms instead of 30.
+	// vCPU threads, a spinning pool loses whole time slices: with one of this 2-core host's cores busy
+	// elsewhere, EfficientNet-Lite0 took 87-167 ms with 2 OpenBLAS threads and 23-26 ms with 1.
 	openblas_set_num_threads(intra);
 	return line + ", OpenBLAS threads " + std::to_string(openblas_get_num_threads()) + " (was " +
 	       std::to_string(before) + ")";
