@@ -3,7 +3,7 @@
 #
 #   make demo    build everything, boot a VM, run accelerated ops from the guest
 #   make test    every test suite (unit, fuzz smoke, QEMU device, libvirt, VM e2e)
-#   make fuzz    the engine fuzzer for 10 minutes
+#   make fuzz    the engine fuzzer and the torch device-path fuzzer for 10 minutes each
 #   make fuzz-capi  the C-ABI fuzzer (real runtime + plugins, ASan+UBSan) for 10 minutes
 #   make bench   benchmarks (engine, plugins, classification device vs host) as tables
 #   make bench-vm  one guest: device vs TCP/virtio-serial latency, bandwidth, threads; table + charts
@@ -121,10 +121,13 @@ fuzz-smoke: deps
 	tests/host-backend/fuzz/run.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz
 	VA_FUZZ_OPENCL=0 tests/host-backend/fuzz/run_capi.sh $$(( $(FUZZ_SECONDS) / 2 )) $(BUILD)/fuzz-capi-smoke
 	tests/torch/fuzz.sh 20 $(BUILD)/torch-fuzz
+	VA_SANITIZED_BUILD=$(BUILD)/fuzz-capi-smoke/build tests/torch/fuzz_device.sh 20 $(BUILD)/torch-fuzz-device-smoke
 
+# fuzz_device.sh: hostile torch requests through host-backend into the real torch plugin (ASan+UBSan).
 fuzz: deps
 	tests/host-backend/fuzz/run.sh 600 $(BUILD)/fuzz
 	tests/torch/fuzz.sh 120 $(BUILD)/torch-fuzz
+	tests/torch/fuzz_device.sh 600 $(BUILD)/torch-fuzz-device
 
 fuzz-capi: deps
 	tests/host-backend/fuzz/run_capi.sh 600 $(BUILD)/fuzz-capi
@@ -139,7 +142,8 @@ bench-vm: deps
 bench-plugins: build
 	cmake --build $(BUILD) --target bench-plugins
 
-# Classification latency through the device vs natively on the host (median of 20 after warm-up).
+# Classification latency through the device vs natively on the host: 20 interleaved rounds (device call, native call)
+# after warm-up, medians, with the host's own op time (engine) and the transport overhead (build/torch-e2e/bench.txt).
 bench-torch: qemu guest-module
 	VA_TORCH_ITERS=20 tests/torch/e2e.sh $(BUILD)
 

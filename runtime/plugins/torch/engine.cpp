@@ -6,12 +6,20 @@
 #include <ATen/Parallel.h>
 #include <torch/script.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <istream>
 #include <limits>
 #include <new>
 #include <streambuf>
+#include <thread>
 #include <vaccel.h>
+
+// libgomp's, loaded with libtorch (declared here: only libtorch links OpenMP).
+extern "C" int omp_get_max_threads(void);
+// OpenBLAS's, present when the system BLAS that Debian's libtorch calls (libblas.so.3) is OpenBLAS.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+extern "C" int openblas_get_num_threads(void) __attribute__((weak));
 
 namespace vtorch {
 
@@ -179,10 +187,36 @@ template <typename F> int guarded(std::string *err, F &&f)
 
 }  // namespace
 
-void set_threads(int n)
+std::string set_threads(int n)
 {
 	if (n > 0)
 		at::set_num_threads(n);
+	int intra = at::get_num_threads();
+	std::string line = "libtorch intra-op threads " + std::to_string(intra);
+	if (!openblas_set_num_threads || !openblas_get_num_threads)
+		return line + ", BLAS is not OpenBLAS";
+	int before = openblas_get_num_threads();
+	if (getenv("OPENBLAS_NUM_THREADS") || getenv("GOTO_NUM_THREADS"))
+		return line + ", OpenBLAS threads " + std::to_string(before) + " (set by its environment)";
+	// Debian's libtorch runs 1x1 convolutions and linear layers as OpenBLAS sgemm; OpenBLAS keeps its own pool
+	// (one thread per CPU, spin-waiting) whatever libtorch's setting. On a loaded host, or next to a VM's
+	// vCPU threads, a spinning pool loses whole time slices: with one of this 2-core host's cores busy
+	// elsewhere, EfficientNet-Lite0 took 87-167 ms with 2 OpenBLAS threads and 23-26 ms with 1.
+	openblas_set_num_threads(intra);
+	return line + ", OpenBLAS threads " + std::to_string(openblas_get_num_threads()) + " (was " +
+	       std::to_string(before) + ")";
+}
+
+std::string thread_report()
+{
+	int omp_before = omp_get_max_threads();
+	int intra = at::get_num_threads();  // initialises this thread's OpenMP setting on first use
+	return "libtorch intra-op threads " + std::to_string(intra) + ", inter-op " +
+	       std::to_string(at::get_num_interop_threads()) + ", OpenMP max threads " +
+	       std::to_string(omp_before) + " before / " + std::to_string(omp_get_max_threads()) +
+	       " after libtorch's init, OpenBLAS threads " +
+	       (openblas_get_num_threads ? std::to_string(openblas_get_num_threads()) : std::string("-")) + ", " +
+	       std::to_string(std::thread::hardware_concurrency()) + " CPUs";
 }
 
 int load_model(const uint8_t *data, size_t size, ModelPtr *out, std::string *err)

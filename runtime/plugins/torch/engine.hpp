@@ -20,9 +20,16 @@ namespace vtorch {
 struct Model;  // a loaded TorchScript module (thread-safe for concurrent forward calls)
 using ModelPtr = std::shared_ptr<const Model>;
 
-// Intra-op threads libtorch uses (its default: one per core). Fewer can be faster on a loaded host, where
-// OpenMP workers spin waiting for each other.
-void set_threads(int n);
+// Intra-op threads libtorch uses (n > 0; else its default: one per physical core), and the same number for
+// the OpenBLAS that libtorch calls for its matrix products, unless OPENBLAS_NUM_THREADS says otherwise
+// (OpenBLAS's pool is process-wide: other plugins in the process that use OpenBLAS share the setting).
+// Returns a line describing the result, for the log.
+std::string set_threads(int n);
+
+// The calling thread's parallelism, for the log: libtorch's intra-op threads, and OpenMP's limit for this
+// thread before and after libtorch initialised it (OpenMP settings are per thread: a device's worker thread
+// does not inherit what the process's main thread was given).
+std::string thread_report();
 
 // Deserialise a TorchScript archive (torch.jit.save output) held in memory.
 int load_model(const uint8_t *data, size_t size, ModelPtr *out, std::string *err);

@@ -13,7 +13,7 @@
 //   VACCEL_TORCH_MODEL    classifier used when the session has no MODEL resource registered (ours: lets a
 //                         host preload the model, so a guest need not send it)
 //   VACCEL_TORCH_FACE_CASCADE  Haar cascade XML for IMAGE_DETECT
-//   VACCEL_TORCH_THREADS  libtorch intra-op threads (default: libtorch's, one per core)
+//   VACCEL_TORCH_THREADS  libtorch intra-op threads, and OpenBLAS's (default: libtorch's, one per core)
 // See README.md next to this file for the output formats.
 #include "engine.hpp"
 #include "image.hpp"
@@ -27,6 +27,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unistd.h>
 #include <vaccel.h>
 #include <vector>
 
@@ -46,6 +47,17 @@ std::string env_or(const char *name, const char *dflt)
 {
 	const char *v = getenv(name);
 	return v && *v ? v : dflt;
+}
+
+// Logs, once per thread, the parallelism libtorch will use on it (info level). A device runs ops on its own
+// worker threads, a native app on its main thread: this line shows whether both get the same setting.
+void note_thread()
+{
+	thread_local bool noted = false;
+	if (noted)
+		return;
+	noted = true;
+	vaccel_info("[torch] thread %ld: %s", static_cast<long>(gettid()), vtorch::thread_report().c_str());
 }
 
 int fail(int ret, const char *op, const std::string &why)
@@ -212,6 +224,7 @@ void put_text(unsigned char *dst, size_t len, const std::string &s)
 
 int torch_model_load(vaccel_session *, const vaccel_resource *model)
 {
+	note_thread();
 	if (!model)
 		return fail(VACCEL_EINVAL, "model load", "NULL model");
 	vtorch::ModelPtr m;
@@ -226,6 +239,7 @@ int torch_model_load(vaccel_session *, const vaccel_resource *model)
 int torch_model_run(vaccel_session *, const vaccel_resource *model, const vaccel_torch_buffer *,
 		    vaccel_torch_tensor **in, int nr_in, vaccel_torch_tensor **out, int nr_out)
 {
+	note_thread();
 	if (!model)
 		return fail(VACCEL_EINVAL, "model run", "NULL model");
 	vtorch::ModelPtr m;
@@ -239,6 +253,7 @@ int torch_model_run(vaccel_session *, const vaccel_resource *model, const vaccel
 int torch_sgemm(vaccel_session *, vaccel_torch_tensor **a, vaccel_torch_tensor **b, vaccel_torch_tensor **c,
 		int m, int n, int k, vaccel_torch_tensor **out)
 {
+	note_thread();
 	if (!a || !b || !c || !out)
 		return fail(VACCEL_EINVAL, "sgemm", "NULL tensor array");
 	std::string err;
@@ -252,6 +267,7 @@ int torch_sgemm(vaccel_session *, vaccel_torch_tensor **a, vaccel_torch_tensor *
 int image_classify(vaccel_session *sess, const void *img, unsigned char *out_text, unsigned char *out_imgname,
 		   size_t len_img, size_t len_out_text, size_t len_out_imgname)
 {
+	note_thread();
 	std::string err;
 	std::vector<float> chw;
 	int r = vimage::preprocess(static_cast<const uint8_t *>(img), len_img, kInputSide, &chw, &err);
@@ -400,7 +416,8 @@ int session_release(vaccel_session *sess)
 
 int torch_init()
 {
-	vtorch::set_threads(atoi(env_or("VACCEL_TORCH_THREADS", "0").c_str()));
+	std::string threads = vtorch::set_threads(atoi(env_or("VACCEL_TORCH_THREADS", "0").c_str()));
+	vaccel_info("[torch] %s", threads.c_str());
 	static vaccel_op ops[] = {
 		VACCEL_OP_INIT(ops[0], VACCEL_OP_TORCH_MODEL_LOAD, torch_model_load),
 		VACCEL_OP_INIT(ops[1], VACCEL_OP_TORCH_MODEL_RUN, torch_model_run),

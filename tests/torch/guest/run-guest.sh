@@ -13,10 +13,21 @@ fail() { echo "E2E FAIL $1: $2"; rc=1; }
 
 [ -c /dev/virtio-accel0 ] && pass torch.dev_node || { fail torch.dev_node "no /dev/virtio-accel0"; exit 1; }
 # The model travels by content: the guest registers its own copy of the TorchScript file.
-"$BIN/torch_guest" classify "$M/efficientnet_lite0.pt" "${ITERS:-20}" \
+"$BIN/torch_guest" classify "$M/efficientnet_lite0.pt" 0 \
   "$M/images/banana.jpg" "$M/images/chelsea.png" "$M/images/coffee.png" || fail torch.classify "exit $?"
 "$BIN/torch_guest" run "$M/efficientnet_lite0.pt" || fail torch.run "exit $?"
 "$BIN/torch_guest" bad "$M/efficientnet_lite0.pt" "$M/images/banana.jpg" || rc=1
+# Interleaved with the host-native process (tests/torch/e2e.sh): a device call, a native call, in turns.
+PORT=
+for p in /sys/class/virtio-ports/*; do
+  [ "$(cat "$p/name" 2>/dev/null)" = native ] && PORT=/dev/$(basename "$p")
+done
+if [ -n "$PORT" ]; then
+  "$BIN/torch_guest" bench "$M/efficientnet_lite0.pt" "${ITERS:-20}" "$PORT" \
+    "$M/images/banana.jpg" "$M/images/chelsea.png" "$M/images/coffee.png" || fail torch.bench "exit $?"
+else
+  fail torch.bench "no virtio-serial port named native"
+fi
 # Upstream vAccel's examples/classify.c, unchanged: model sent from the guest, and the host's preloaded one.
 out=$("$BIN/classify" "$M/images/banana.jpg" 1 "$M/efficientnet_lite0.pt" 2>&1); st=$?
 echo "$out" | sed 's/^/    /'

@@ -12,15 +12,27 @@
  *   torch_guest bad MODEL IMG                bad input through the API: corrupt/truncated/empty models,
  *        non-image bytes, a huge declared image, a wrong tensor shape and dtype -> errors, and then IMG still
  *        classifies; prints "E2E PASS|FAIL torch.bad.<case>"
+ *   torch_guest serve SOCKET MODEL IMG...    (host) the native side of the interleaved benchmark: listens on
+ *        the unix SOCKET (a guest's virtio-serial port is connected to it), and for each line "C <i>" classifies
+ *        IMG i natively, answering "<microseconds>\n"; "Q" ends it
+ *   torch_guest bench MODEL ITERS PORT IMG... (guest) interleaved benchmark: per image, 3 warm-up calls on each
+ *        side, then ITERS rounds of one native call (asked of `serve` through the port device PORT) and one
+ *        device call, alternating which goes first; prints per image
+ *        "BENCH <name> native=<us> device=<us> engine=<us> transport=<us> n=<ITERS>" (medians; engine = the
+ *        host's own time of the op on the device path, transport = device - engine per call)
  * Exit status 0 when every call that should succeed did.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 #include <vaccel.h>
 
 static int read_file(const char *path, unsigned char **data, size_t *size)
@@ -51,6 +63,17 @@ static const char *executor(void)
 	if (h)
 		dlclose(h);
 	return buf;
+}
+
+/* The host's own time of this thread's last op on the device path (transport extension), or -1 natively. */
+static double engine_us(void)
+{
+	void *h = dlopen("libvaccel-virtio.so", RTLD_NOW | RTLD_NOLOAD);
+	uint64_t (*fn)(void) = h ? (uint64_t(*)(void))dlsym(h, "vaccel_virtio_last_exec_ns") : NULL;
+	double us = fn ? (double)fn() / 1e3 : -1;
+	if (h)
+		dlclose(h);
+	return us;
 }
 
 static double now_us(void)
@@ -277,6 +300,168 @@ static int bad_cmd(const char *model, const char *image)
 	return failures != 0;
 }
 
+/* One line of at most `cap` - 1 bytes from fd, without its '\n'; -1 at EOF or error. */
+static int read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r <= 0)
+			return -1;
+		if (c == '\n')
+			break;
+		if (n + 1 < cap)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int write_all(int fd, const char *s)
+{
+	size_t len = strlen(s);
+	while (len) {
+		ssize_t w = write(fd, s, len);
+		if (w <= 0)
+			return -1;
+		s += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+struct image {
+	unsigned char *data;
+	size_t len;
+	const char *name;
+};
+
+static int load_images(char **paths, int n, struct image *out)
+{
+	for (int i = 0; i < n; i++) {
+		if (read_file(paths[i], &out[i].data, &out[i].len)) {
+			fprintf(stderr, "cannot read %s\n", paths[i]);
+			return -1;
+		}
+		out[i].name = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+	}
+	return 0;
+}
+
+static int classify_once(struct vaccel_session *s, const struct image *img)
+{
+	unsigned char text[256], top[1024];
+	return vaccel_image_classification(s, img->data, text, top, img->len, sizeof text, sizeof top);
+}
+
+/* Host side of the interleaved benchmark: one connection (QEMU's chardev), one native call per request. */
+static int serve_cmd(const char *sock, const char *model, char **imgs, int n)
+{
+	struct image im[16];
+	struct vaccel_session s;
+	struct vaccel_resource m = { 0 };
+	if (n > 16 || load_images(imgs, n, im) || vaccel_session_init(&s, 0) || register_model(&s, &m, model))
+		return 1;
+	int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", sock);
+	unlink(sock);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 1)) {
+		perror("serve: socket");
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	int fd = accept(ls, NULL, NULL);
+	close(ls);
+	if (fd < 0)
+		return 1;
+	char line[64], reply[64];
+	int served = 0, ret = 0;
+	while (read_line(fd, line, sizeof line) >= 0 && line[0] != 'Q') {
+		int i = line[0] == 'C' ? atoi(line + 1) : -1;
+		double t0 = now_us();
+		ret = i >= 0 && i < n ? classify_once(&s, &im[i]) : VACCEL_EINVAL;
+		snprintf(reply, sizeof reply, "%.0f %d\n", ret ? -1.0 : now_us() - t0, ret);
+		if (write_all(fd, reply))
+			break;
+		served++;
+	}
+	printf("served %d native calls, executor %s\n", served, executor());
+	close(fd);
+	unlink(sock);
+	drop_model(&s, &m);
+	vaccel_session_release(&s);
+	return 0;
+}
+
+/* Asks the host's `serve` for one native call of image i; its time in us, or -1. */
+static double native_call(int port, int i)
+{
+	char q[32], line[64];
+	snprintf(q, sizeof q, "C %d\n", i);
+	if (write_all(port, q) || read_line(port, line, sizeof line) < 0)
+		return -1;
+	return atof(line);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return n ? (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : 0;
+}
+
+/* Guest side: device and native calls taking turns, so both see the same load on the host. */
+static int bench_cmd(const char *model, int iters, const char *port_path, char **imgs, int n)
+{
+	struct image im[16];
+	struct vaccel_session s;
+	struct vaccel_resource m = { 0 };
+	if (iters < 1 || n > 16 || load_images(imgs, n, im) || vaccel_session_init(&s, 0) ||
+	    register_model(&s, &m, model))
+		return 1;
+	int port = open(port_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (port < 0) {
+		perror(port_path);
+		return 1;
+	}
+	double *nat = calloc((size_t)iters, sizeof(double)), *dev = calloc((size_t)iters, sizeof(double));
+	double *eng = calloc((size_t)iters, sizeof(double)), *tra = calloc((size_t)iters, sizeof(double));
+	int bad = !nat || !dev || !eng || !tra;
+	for (int i = 0; i < n && !bad; i++) {
+		for (int w = 0; w < 3 && !bad; w++)
+			bad = classify_once(&s, &im[i]) != 0 || native_call(port, i) < 0;
+		for (int k = 0; k < iters && !bad; k++) {
+			if (k % 2 == 0)
+				nat[k] = native_call(port, i);
+			double t0 = now_us();
+			bad = classify_once(&s, &im[i]) != 0;
+			dev[k] = now_us() - t0;
+			eng[k] = engine_us();
+			tra[k] = dev[k] - eng[k];
+			if (k % 2 == 1)
+				nat[k] = native_call(port, i);
+			bad = bad || nat[k] < 0 || eng[k] < 0;
+		}
+		if (bad) {
+			printf("BENCH %s ERROR\n", im[i].name);
+			break;
+		}
+		printf("BENCH %s native=%.0f device=%.0f engine=%.0f transport=%.0f n=%d\n", im[i].name,
+		       median(nat, iters), median(dev, iters), median(eng, iters), median(tra, iters), iters);
+	}
+	write_all(port, "Q\n");
+	close(port);
+	free(nat);
+	free(dev);
+	free(eng);
+	free(tra);
+	drop_model(&s, &m);
+	vaccel_session_release(&s);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "classify"))
@@ -285,6 +470,11 @@ int main(int argc, char **argv)
 		return run_cmd(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "bad"))
 		return bad_cmd(argv[2], argv[3]);
-	fprintf(stderr, "usage: %s classify MODEL ITERS IMG... | run MODEL | bad MODEL IMG\n", argv[0]);
+	if (argc >= 5 && !strcmp(argv[1], "serve"))
+		return serve_cmd(argv[2], argv[3], argv + 4, argc - 4);
+	if (argc >= 6 && !strcmp(argv[1], "bench"))
+		return bench_cmd(argv[2], atoi(argv[3]), argv[4], argv + 5, argc - 5);
+	fprintf(stderr, "usage: %s classify MODEL ITERS IMG... | run MODEL | bad MODEL IMG | serve SOCKET MODEL IMG... |"
+		" bench MODEL ITERS PORT IMG...\n", argv[0]);
 	return 2;
 }
