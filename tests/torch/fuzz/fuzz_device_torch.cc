@@ -12,9 +12,9 @@
 //   - unregister / destroy in between.
 // Checked after every request: the used length fits the writable part, the status is a known one, used =
 // 24 + payload_len; inputs that can never be valid (a model cut short, 0 bytes, random bytes, an image
-// declaring more than the plugin's limits) are answered with an error, never S_OK. After every program: the
-// host still serves (a fresh session's scripted model returns exactly x + x), and after a reset every counter
-// (sessions, resources, their bytes, in flight) is 0. Every VA_FUZZ_RSS_EVERY programs (default 200) it
+// declaring more than the plugin's limits) are answered with an error, never S_OK. After every program and a
+// reset: the host still serves (a fresh session's scripted model returns exactly x + x), and after another
+// reset every counter (sessions, resources, their bytes, in flight) is 0. Every VA_FUZZ_RSS_EVERY programs (default 200) it
 // prints "rss: <programs> programs <KiB> KiB", so memory growth over many bad requests shows in the log.
 //
 // Assets (VA_FUZZ_ASSETS directory, made by tests/torch/fuzz_device.sh): small.pt (forward(x) = (x + x,
@@ -590,6 +590,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   uint32_t steps = 1 + c.below(6);
   for (uint32_t s = 0; s < steps && c.i < c.n; s++) step(c, p);
+  // Reset (as a guest driver's probe would), then the host must still serve a fresh session (the program
+  // may have used up the session quota, so not before), and a second reset must leave nothing held.
+  va_host_reset(device());
   still_serving();
   va_host_reset(device());
   va_host_stats st;
