@@ -30,8 +30,9 @@ struct EngineOptions {
 };
 
 // Per-thread working memory, reused across requests so that the hot path
-// does not allocate. The staging buffer grows to the largest request seen
-// and is trimmed back after unusually large ones (kStagingKeep).
+// does not allocate. The staging buffer grows to the largest request seen;
+// one above kStagingKeep goes back to the device's pool after the request
+// (staging.hh), where the next large request, on any worker, finds it.
 struct Scratch {
   Request req;
   BlobList blobs;
@@ -42,8 +43,9 @@ struct Scratch {
   StagingBuf staging;  // every argument the runtime sees (staging.hh)
 };
 
-// Staging a worker keeps between requests; more is returned after use.
-inline constexpr uint64_t kStagingKeep = 16u << 20;
+// Staging a worker keeps to itself between requests; more is returned to
+// the device's pool after use.
+inline constexpr uint64_t kStagingKeep = 1u << 20;
 
 struct EngineStats {
   std::atomic<uint64_t> requests{0}, errors{0}, bytes_in{0}, bytes_out{0}, in_flight{0};
