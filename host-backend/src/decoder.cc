@@ -182,7 +182,7 @@ Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
                        req);
     case VIRTIO_ACCEL_REQ_STATS_GET:
       if (payload_len != 0 || req->session_id != 0) return malformed();
-      return need_resp(wr_size, sizeof(struct virtio_accel_stats), req);
+      return need_resp(wr_size, VIRTIO_ACCEL_STATS_V0_SIZE, req);
     default:
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
   }

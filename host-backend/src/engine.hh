@@ -49,6 +49,10 @@ inline constexpr uint64_t kStagingKeep = 1u << 20;
 
 struct EngineStats {
   std::atomic<uint64_t> requests{0}, errors{0}, bytes_in{0}, bytes_out{0}, in_flight{0};
+  // Host copies per byte (STATS_GET): argument bytes of RUN/RESOURCE_REGISTER,
+  // bytes copied guest memory -> staging (in) and staging -> guest memory
+  // (out), staging bytes zero-filled.
+  std::atomic<uint64_t> arg_in{0}, arg_out{0}, copied_in{0}, copied_out{0}, zero_filled{0};
   // Requests a reset gave up on while their operation ran; they finish in
   // the background, their results dropped (abandoned_running: not yet).
   std::atomic<uint64_t> abandoned{0}, abandoned_running{0};
@@ -88,7 +92,8 @@ class Engine {
   Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
                            uint64_t *payload, const IovView &wr);
   Status timers(const Request &req, const IovView &wr, uint64_t *payload);
-  void write_stats(const IovView &wr);
+  // Writes the STATS_GET payload; returns its length.
+  uint64_t write_stats(const IovView &wr);
 
   Runtime *rt_;
   EngineOptions opts_;

@@ -36,6 +36,8 @@ def parse(path):
     lat = collections.defaultdict(list)
     bw = collections.defaultdict(lambda: collections.defaultdict(list))
     thr = {}
+    split = collections.defaultdict(list)
+    copy = None
     errs = []
     for line in open(path, encoding="utf-8", errors="replace"):
         f = line.split()
@@ -48,11 +50,15 @@ def parse(path):
                 bw[f[2]][int(f[3])].append(float(f[4]))
             elif f[1] == "THR":
                 thr[int(f[2])] = (float(f[3]), [int(x) for x in f[4:]])
+            elif f[1] == "SPLIT":
+                split[int(f[2])].append(tuple(int(x) for x in f[3:6]))
+            elif f[1] == "COPY":
+                copy = tuple(int(x) for x in f[2:7])
             elif f[1] == "ERR":
                 errs.append(line.strip()[7:])
         except (ValueError, IndexError):
             errs.append("unparsable: " + line.strip())
-    return lat, bw, thr, errs
+    return lat, bw, thr, split, copy, errs
 
 
 def human(nbytes):
@@ -65,7 +71,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--context", default="")
     a = ap.parse_args()
-    lat, bw, thr, errs = parse(a.raw)
+    lat, bw, thr, split, copy, errs = parse(a.raw)
     md = ["## Guest benchmark (`make bench-vm`), one boot", ""]
     if a.context:
         md += [a.context, ""]
@@ -105,6 +111,29 @@ def main():
             cg = s / statistics.median(c) / 1e9 if c else float("nan")
             md.append(f"| {human(s)} | {dg:.2f} | {cg:.2f} | {dg / cg:.2f} |")
         md.append("")
+
+    # ---- where a raw arraycopy RUN spends its time (medians)
+    if split:
+        md += ["| size | raw RUN ioctl µs | guest driver (pin, descriptors, unpin) µs | device round trip µs "
+               "| of which host op µs |", "|---|---|---|---|---|"]
+        for s in sorted(split):
+            tot = statistics.median(x[0] for x in split[s]) / 1e3
+            rtt = statistics.median(x[1] for x in split[s]) / 1e3
+            exe = statistics.median(x[2] for x in split[s]) / 1e3
+            md.append(f"| {human(s)} | {tot:.0f} | {tot - rtt:.0f} | {rtt:.0f} | {exe:.0f} |")
+        md.append("")
+
+    # ---- host copies per argument byte (device STATS over the bandwidth part)
+    if copy:
+        arg_in, arg_out, cin, cout, zeroed = copy
+        args = arg_in + arg_out
+        per = (cin + cout) / args if args else float("nan")
+        md += ["| host copies (bandwidth part) | bytes | per argument byte |", "|---|---|---|",
+               f"| argument bytes (in + out) | {args:,} | |",
+               f"| guest → staging | {cin:,} | {cin / args if args else float('nan'):.2f} |",
+               f"| staging → guest | {cout:,} | {cout / args if args else float('nan'):.2f} |",
+               f"| zero-filled staging | {zeroed:,} | {zeroed / args if args else float('nan'):.2f} |",
+               f"| **copies per byte** (goal ≤ 1) | {cin + cout:,} | **{per:.2f}** |", ""]
 
     # ---- threads
     if thr:

@@ -257,7 +257,12 @@ struct virtio_accel_timer {
 	va_le64 max_ns;
 };
 
-/* [spec §8.5] STATS_GET response payload: device-wide counters since reset. */
+/*
+ * [spec §8.5] STATS_GET response payload: device-wide counters since reset.
+ * The first VIRTIO_ACCEL_STATS_V0_SIZE bytes are what every device writes; the
+ * copy counters follow when the writable part has room for them (payload_len
+ * says how many bytes came back).
+ */
 struct virtio_accel_stats {
 	va_le64 requests;
 	va_le64 errors;    /* responses with status != S_OK, and dropped chains */
@@ -267,7 +272,18 @@ struct virtio_accel_stats {
 	va_le64 sessions;
 	va_le64 resources;
 	va_le64 resource_bytes;
+	/* Host copies (spec §8.5): argument bytes of RUN and RESOURCE_REGISTER
+	 * (inputs and blobs / output regions), bytes the device copied between
+	 * guest memory and its host staging in each direction, and staging bytes
+	 * it zero-filled. copied / argument bytes is the copies per byte. */
+	va_le64 arg_bytes_in;
+	va_le64 arg_bytes_out;
+	va_le64 copied_in;
+	va_le64 copied_out;
+	va_le64 zero_filled;
 };
+
+#define VIRTIO_ACCEL_STATS_V0_SIZE 64
 
 /* Layout checks: the same numbers hold for every compiler that includes us. */
 #ifdef __cplusplus
@@ -312,7 +328,7 @@ VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
 VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
 VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
-VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
+VA_ASSERT_SIZE(struct virtio_accel_stats, 104);
 VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
 #ifdef __cplusplus
 static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==

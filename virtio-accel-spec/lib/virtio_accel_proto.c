@@ -589,7 +589,9 @@ size_t va_frame_stats_get(void *out, size_t cap, uint64_t request_id,
 	if (cap < HDR)
 		return 0;
 	put_hdr(out, VIRTIO_ACCEL_REQ_STATS_GET, request_id, 0, 0);
-	*wlen = RESP + sizeof(struct virtio_accel_stats);
+	/* The 1.0 counters; room for the copy counters is the caller's choice
+	 * (spec §8.5). */
+	*wlen = RESP + VIRTIO_ACCEL_STATS_V0_SIZE;
 	return HDR;
 }
 

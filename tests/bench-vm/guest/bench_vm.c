@@ -15,11 +15,19 @@
  * Output (parsed by tests/bench-vm/report.py; one record per line):
  *   BV LAT <method> <round> <us> <us> ...       latency samples of one batch
  *   BV BW <method> <bytes> <seconds>            one transfer
+ *   BV SPLIT <bytes> <ioctl ns> <rtt ns> <exec ns>   where a raw arraycopy
+ *       RUN ioctl spends its time: the whole ioctl, the device round trip
+ *       the driver measured (submit to completion) and the host op itself
+ *   BV COPY <arg bytes in> <arg bytes out> <copied in> <copied out> <zeroed>
+ *       the device's STATS copy counters over the bandwidth part
  *   BV THR <threads> <seconds> <ops per thread...>
  *   BV ERR <what>: <why>                        a measurement that failed
  *
  * Usage: bench_vm --node DEV --tcp IP:PORT --serial PORTDEV
  *                 [--rounds R] [--batch B] [--bw-max MIB] [--thr-seconds S]
+ *                 [--parts lat,bw,thr]   (default: all; e.g. bw alone while
+ *                                         profiling the host)
+ *                 [--bw-reps N]          (rounds over the sizes, default 5)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -45,10 +53,10 @@
 #define ECHO_BYTES 64
 
 static struct {
-	const char *node, *tcp, *serial;
-	int rounds, batch, bw_max_mib;
+	const char *node, *tcp, *serial, *parts;
+	int rounds, batch, bw_max_mib, bw_reps;
 	double thr_seconds;
-} opt = { "/dev/virtio-accel0", NULL, NULL, 20, 100, 64, 2.0 };
+} opt = { "/dev/virtio-accel0", NULL, NULL, "lat,bw,thr", 20, 100, 64, 5, 2.0 };
 
 static int errors;
 
@@ -238,6 +246,47 @@ static void latency(struct paths *p, struct method *m, int nm)
 	free(us);
 }
 
+/*
+ * One raw RUN(FPGA_ARRAYCOPY) of `bytes` in and out: what the guest driver
+ * costs (pinning, descriptors) against the device's round trip and the op.
+ */
+static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
+{
+	struct virtio_accel_ioc_arg a_in = { .buf = (uintptr_t)in, .len = bytes };
+	struct virtio_accel_ioc_arg a_out = { .buf = (uintptr_t)out, .len = bytes };
+	struct virtio_accel_ioc_run run = {
+		.size = sizeof(run),
+		.session_id = p->raw_session,
+		.op = VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY,
+		.nr_in = 1,
+		.nr_out = 1,
+		.in = (uintptr_t)&a_in,
+		.out = (uintptr_t)&a_out,
+	};
+	uint64_t t0 = now_ns();
+
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_RUN, &run) != 0 ||
+	    run.status != VIRTIO_ACCEL_S_OK) {
+		err("split", "%zu bytes: %s, status %u", bytes, strerror(errno),
+		    run.status);
+		return;
+	}
+	printf("BV SPLIT %zu %llu %llu %llu\n", bytes,
+	       (unsigned long long)(now_ns() - t0),
+	       (unsigned long long)run.rtt_ns,
+	       (unsigned long long)run.exec_ns);
+}
+
+/* Device-wide counters (STATS ioctl); 0 on success. */
+static int dev_stats(struct paths *p, struct virtio_accel_ioc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_STATS_GET, st) != 0)
+		return errno;
+	return st->status == VIRTIO_ACCEL_S_OK ? 0 : EIO;
+}
+
 /* ---- bandwidth ---- */
 
 static void bandwidth(struct paths *p)
@@ -246,6 +295,8 @@ static void bandwidth(struct paths *p)
 				      16384, 32768, 65536 };
 	size_t max = (size_t)opt.bw_max_mib << 20;
 	int *a = malloc(max), *out = malloc(max), *copy = malloc(max);
+	struct virtio_accel_ioc_stats st0, st1;
+	int have_stats = p->node_fd >= 0 && dev_stats(p, &st0) == 0;
 
 	if (!a || !out || !copy) {
 		err("bw", "cannot allocate 3 x %zu bytes", max);
@@ -257,7 +308,7 @@ static void bandwidth(struct paths *p)
 	memset(copy, 0, max);
 	/* 3 reps per size for large transfers, more for small ones; sizes are
 	 * interleaved within each rep. */
-	for (int rep = 0; rep < 5; rep++) {
+	for (int rep = 0; rep < opt.bw_reps; rep++) {
 		for (size_t s = 0; s < sizeof(kib) / sizeof(kib[0]); s++) {
 			size_t bytes = kib[s] << 10;
 			int inner = bytes >= (4u << 20) ? 1 : (int)((4u << 20) / bytes);
@@ -289,9 +340,19 @@ static void bandwidth(struct paths *p)
 
 			printf("BV BW device %zu %.9f\n", bytes, dev_s);
 			printf("BV BW memcpy %zu %.9f\n", bytes, cpy_s);
+			if (p->node_fd >= 0)
+				split_one(p, a, out, bytes);
 			fflush(stdout);
 		}
 	}
+	/* Host copies over the bandwidth part (latency runs carry no data). */
+	if (have_stats && dev_stats(p, &st1) == 0)
+		printf("BV COPY %llu %llu %llu %llu %llu\n",
+		       (unsigned long long)(st1.arg_bytes_in - st0.arg_bytes_in),
+		       (unsigned long long)(st1.arg_bytes_out - st0.arg_bytes_out),
+		       (unsigned long long)(st1.copied_in - st0.copied_in),
+		       (unsigned long long)(st1.copied_out - st0.copied_out),
+		       (unsigned long long)(st1.zero_filled - st0.zero_filled));
 done:
 	free(a);
 	free(out);
@@ -382,6 +443,10 @@ int main(int argc, char **argv)
 			opt.bw_max_mib = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--thr-seconds"))
 			opt.thr_seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--bw-reps"))
+			opt.bw_reps = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--parts"))
+			opt.parts = argv[i + 1];
 		else {
 			fprintf(stderr, "bench_vm: unknown option %s\n", argv[i]);
 			return 2;
@@ -422,9 +487,12 @@ int main(int argc, char **argv)
 			err("serial", "%s: %s", opt.serial, strerror(ret));
 	}
 
-	latency(&p, m, (int)(sizeof(m) / sizeof(m[0])));
-	bandwidth(&p);
-	threads();
+	if (strstr(opt.parts, "lat"))
+		latency(&p, m, (int)(sizeof(m) / sizeof(m[0])));
+	if (strstr(opt.parts, "bw"))
+		bandwidth(&p);
+	if (strstr(opt.parts, "thr"))
+		threads();
 
 	vaccel_session_release(&p.remote);
 	if (p.have_local)
