@@ -15,12 +15,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+# Samples of each method in the order taken (rounds concatenated), for paired differences.
+lat_rows = collections.defaultdict(list)
+
 LAT_LABEL = {
     "device": "device noop (libvaccel)",
     "ioctl": "device noop (raw ioctl)",
     "tcp": "TCP echo 64 B (virtio-net)",
     "serial": "virtio-serial echo 64 B",
     "native": "noop native in guest",
+    "stub-device": "stub node: noop (libvaccel + plugin)",
+    "stub-ioctl": "stub node: raw ioctl",
 }
 
 
@@ -34,6 +39,7 @@ def pct(sorted_xs, p):
 
 def parse(path):
     lat = collections.defaultdict(list)
+    lat_rows.clear()
     bw = collections.defaultdict(lambda: collections.defaultdict(list))
     thr = {}
     split = collections.defaultdict(list)
@@ -46,6 +52,7 @@ def parse(path):
         try:
             if f[1] == "LAT":
                 lat[f[2]].extend(float(x) for x in f[4:])
+                lat_rows[f[2]].extend(float(x) for x in f[4:])
             elif f[1] == "BW":
                 bw[f[2]][int(f[3])].append(float(f[4]))
             elif f[1] == "THR":
@@ -79,7 +86,7 @@ def main():
     # ---- latency
     stats = {}
     md += ["| path | samples | median µs | p90 µs | p99 µs | p99/median |", "|---|---|---|---|---|---|"]
-    for m in ["device", "ioctl", "tcp", "serial", "native"]:
+    for m in ["device", "ioctl", "tcp", "serial", "native", "stub-device", "stub-ioctl"]:
         xs = sorted(lat.get(m, []))
         if not xs:
             md.append(f"| {LAT_LABEL[m]} | 0 | – | – | – | – |")
@@ -95,7 +102,17 @@ def main():
         if num in stats and den in stats:
             ratios.append(f"| {LAT_LABEL[num]} / {LAT_LABEL[den]} | {stats[num] / stats[den]:.2f} | {goal} |")
     if "device" in stats and "ioctl" in stats:
-        ratios.append(f"| libvaccel + plugin above the raw ioctl | {stats['device'] - stats['ioctl']:.1f} µs | ≤ 3 µs |")
+        ratios.append(f"| libvaccel + plugin above the raw ioctl (difference of medians) "
+                      f"| {stats['device'] - stats['ioctl']:.1f} µs | ≤ 3 µs |")
+        # The two were sampled alternately (sample k of each in the same shuffled cycle): the median of the
+        # per-cycle differences cancels most of the host's noise.
+        pairs = [d - i for d, i in zip(lat_rows.get("device", []), lat_rows.get("ioctl", []))]
+        if pairs:
+            ratios.append(f"| libvaccel + plugin above the raw ioctl (median of paired differences) "
+                          f"| {statistics.median(pairs):.1f} µs | ≤ 3 µs |")
+    if "stub-device" in stats and "stub-ioctl" in stats:
+        ratios.append(f"| libvaccel + plugin above the raw ioctl, device node stubbed in the guest "
+                      f"| {stats['stub-device'] - stats['stub-ioctl']:.1f} µs | ≤ 3 µs |")
     if ratios:
         md += ["| ratio of medians | value | goal |", "|---|---|---|"] + ratios + [""]
 

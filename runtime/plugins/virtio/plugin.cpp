@@ -44,18 +44,21 @@ long long ll(int64_t v)
 // extension and logs it. Returns the vAccel error.
 int forward(vaccel_session *sess, Request &r)
 {
-	const char *op = wire_op_name(r.op);
-	t_last = LastRun{};
+	// Every op passes here: one thread-local lookup, no copies of the
+	// results, op names looked up only for the log lines.
+	LastRun &last = t_last;
 	if (!g_dev.serves(r.op)) {
+		last = LastRun{};
 		vaccel_warn("[virtio] %s: the host does not serve this op "
 			    "(supported_ops 0x%" PRIx64 ")",
-			    op, static_cast<uint64_t>(g_dev.info().supported_ops));
+			    wire_op_name(r.op),
+			    static_cast<uint64_t>(g_dev.info().supported_ops));
 		return VACCEL_ENOTSUP;
 	}
-	RunInfo info;
+	RunInfo &info = last.info;
 	Outcome o = g_dev.run(static_cast<uint64_t>(sess->remote_id), r, &info);
-	t_last.info = info;
-	t_last.status = o.status;
+	last.status = o.status;
+	const char *op = wire_op_name(r.op);
 	if (o.err) {
 		vaccel_warn("[virtio] %s in session %lld (remote %lld) failed: "
 			    "device status %s (%u), detail %u, ioctl errno %d "
