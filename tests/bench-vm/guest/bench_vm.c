@@ -28,6 +28,8 @@
  *                 [--parts lat,bw,thr]   (default: all; e.g. bw alone while
  *                                         profiling the host)
  *                 [--bw-reps N]          (rounds over the sizes, default 5)
+ *                 [--poll 1]             (also sample the device paths with
+ *                                         the driver's poll_us=50)
  *                 [--label L]            (prefix of the latency method names,
  *                                         e.g. "stub-" under stub_node.so)
  */
@@ -56,9 +58,9 @@
 
 static struct {
 	const char *node, *tcp, *serial, *parts, *label;
-	int rounds, batch, bw_max_mib, bw_reps;
+	int rounds, batch, bw_max_mib, bw_reps, poll;
 	double thr_seconds;
-} opt = { "/dev/virtio-accel0", NULL, NULL, "lat,bw,thr", "", 20, 100, 64, 5, 2.0 };
+} opt = { "/dev/virtio-accel0", NULL, NULL, "lat,bw,thr", "", 20, 100, 64, 5, 0, 2.0 };
 
 static int errors;
 
@@ -211,7 +213,25 @@ struct method {
 	const char *name;
 	int (*fn)(struct paths *p);
 	int ok;
+	int poll; /* the driver's busy-poll on for this method's samples */
 };
+
+/*
+ * The driver's module parameter poll_us, set before each sample (untimed):
+ * paths with and without busy-poll are then sampled in the same shuffled
+ * cycles, like every other pair.
+ */
+static int poll_fd = -1;
+
+static void set_poll(int on)
+{
+	static int cur = -1;
+
+	if (poll_fd < 0 || cur == on)
+		return;
+	if (pwrite(poll_fd, on ? "50\n" : "0\n", on ? 3 : 2, 0) > 0)
+		cur = on;
+}
 
 /*
  * Methods alternate sample by sample in a shuffled order. With batches of one
@@ -270,6 +290,7 @@ static void latency(struct paths *p, struct method *m, int nm)
 
 				if (!m[i].ok)
 					continue;
+				set_poll(m[i].poll);
 				t0 = now_ns();
 				ret = m[i].fn(p);
 				us[(size_t)i * (size_t)opt.batch + (size_t)k] =
@@ -294,6 +315,7 @@ static void latency(struct paths *p, struct method *m, int nm)
 		fflush(stdout);
 		tcdrain(STDOUT_FILENO); /* fails harmlessly when not a tty */
 	}
+	set_poll(0);
 	free(us);
 }
 
@@ -496,6 +518,8 @@ int main(int argc, char **argv)
 			opt.thr_seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--bw-reps"))
 			opt.bw_reps = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--poll"))
+			opt.poll = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--label"))
 			opt.label = argv[i + 1];
 		else if (!strcmp(argv[i], "--parts"))
@@ -517,14 +541,23 @@ int main(int argc, char **argv)
 	p.have_local = vaccel_session_init(&p.local, VACCEL_PLUGIN_SOFTWARE) == 0;
 
 	struct method m[] = {
-		{ "device", do_device, 1 },
-		{ "ioctl", do_ioctl, 0 },
-		{ "tcp", do_tcp, 0 },
-		{ "serial", do_serial, 0 },
-		{ "native", do_native, p.have_local },
+		{ "device", do_device, 1, 0 },
+		{ "ioctl", do_ioctl, 0, 0 },
+		{ "tcp", do_tcp, 0, 0 },
+		{ "serial", do_serial, 0, 0 },
+		{ "native", do_native, p.have_local, 0 },
+		{ "device-poll", do_device, 0, 1 },
+		{ "ioctl-poll", do_ioctl, 0, 1 },
 	};
 	ret = open_raw_session(&p);
 	m[1].ok = !ret;
+	/* Busy-poll pairs only where the driver has the parameter (and we
+	 * may write it) and a real node is used. */
+	if (opt.poll)
+		poll_fd = open("/sys/module/virtio_accel/parameters/poll_us",
+			       O_WRONLY | O_CLOEXEC);
+	m[5].ok = poll_fd >= 0;
+	m[6].ok = poll_fd >= 0 && !ret;
 	if (ret)
 		err("ioctl", "%s: %s", opt.node, strerror(ret));
 	if (opt.tcp) {
