@@ -124,8 +124,7 @@ void va_vq_done(struct virtqueue *vq)
  */
 static unsigned int poll_us;
 module_param(poll_us, uint, 0644);
-MODULE_PARM_DESC(poll_us,
-		 "Spin up to this many microseconds on the used ring before sleeping (0: off)");
+MODULE_PARM_DESC(poll_us, "Microseconds to poll the used ring (0: off)");
 
 static void va_req_poll(struct va_req *req, unsigned int us)
 {
