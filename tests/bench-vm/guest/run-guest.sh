@@ -35,5 +35,7 @@ stub_rc=$?
 # --poll 1: the device paths also with the driver's busy-poll (poll_us=50), in the same shuffled cycles.
 "$BIN/bench_vm" --node "$NODE" ${TCP:+--tcp "$TCP"} ${PORT:+--serial "$PORT"} --poll 1 $EXTRA
 rc=$?
+# Where the device's interrupts went (one column per vCPU).
+grep virtio /proc/interrupts | sed 's/^ */BV INFO irq /'
 [ $rc -ne 0 ] && exit $rc
 exit $stub_rc
