@@ -135,6 +135,9 @@ void StagingBudget::put(uint8_t *p, uint64_t size) {
 }
 
 uint8_t *StagingBuf::reserve(uint64_t need, StagingBudget *budget) {
+  // A buffer serves the device it is charged to; a thread that now works for
+  // another device hands it back first.
+  if (charged_to_ != nullptr && charged_to_ != budget) release();
   if (need <= cap_) return data_;
   release();
   uint64_t size = 0;

@@ -76,7 +76,8 @@ class StagingBudget {
 
 // One worker's staging buffer: 64-byte aligned, reused across requests.
 // Fresh memory is zero, so what a buffer can ever contain is bytes of
-// earlier requests of the same device, never host data.
+// earlier requests of the same device, never host data. A StagingBuf must be
+// released (or destroyed) before the budget it is charged to.
 class StagingBuf {
  public:
   StagingBuf() = default;
