@@ -131,6 +131,9 @@ struct va_req {
 	unsigned int nbufs_in; /* how many of @bufs are device-readable */
 	struct scatterlist *sg;
 	unsigned int nsg_out; /* entries of @sg that are device-readable */
+	/* where va_req_submit() queued it (for polling; the file holds @vd) */
+	struct va_dev *vd;
+	struct va_vq *q;
 };
 
 /* Answer of the device, decoded. */

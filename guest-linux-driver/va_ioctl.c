@@ -27,7 +27,7 @@ static_assert(sizeof(struct virtio_accel_ioc_run) ==
 static_assert(sizeof(struct virtio_accel_ioc_timers) ==
 	      VIRTIO_ACCEL_IOC_TIMERS_SIZE_VER0);
 static_assert(sizeof(struct virtio_accel_ioc_stats) ==
-	      VIRTIO_ACCEL_IOC_STATS_SIZE_VER0);
+	      VIRTIO_ACCEL_IOC_STATS_SIZE_VER1);
 static_assert(sizeof(struct virtio_accel_ioc_blob) == 32);
 static_assert(sizeof(struct virtio_accel_ioc_arg) == 24);
 static_assert(sizeof(struct virtio_accel_ioc_timer) == 32);
@@ -577,8 +577,16 @@ static int va_ioc_stats(struct va_file *vf, void *karg, void __user *u)
 		return -EINVAL;
 	err = va_simple(vf->vd, VIRTIO_ACCEL_REQ_STATS_GET, 0, NULL, 0, &ws,
 			sizeof(ws), &ans, true);
-	if (!err && ans.payload_len < sizeof(ws))
+	/* The copy counters follow the 1.0 block only on devices that count. */
+	if (!err && ans.payload_len < VIRTIO_ACCEL_STATS_V0_SIZE)
 		err = -EIO;
+	if (!err && ans.payload_len >= sizeof(ws)) {
+		s->arg_bytes_in = le64_to_cpu(ws.arg_bytes_in);
+		s->arg_bytes_out = le64_to_cpu(ws.arg_bytes_out);
+		s->copied_in = le64_to_cpu(ws.copied_in);
+		s->copied_out = le64_to_cpu(ws.copied_out);
+		s->zero_filled = le64_to_cpu(ws.zero_filled);
+	}
 	if (!err) {
 		s->requests = le64_to_cpu(ws.requests);
 		s->errors = le64_to_cpu(ws.errors);

@@ -247,6 +247,35 @@ static unsigned int va_req_count_sg(struct va_req *req, unsigned int *nout)
 }
 
 /*
+ * The next pinned buffer to bounce when a chain has too many segments: inputs
+ * before outputs (a bounced input costs one copy; a bounced output a zeroed
+ * allocation and a copy back), then the most fragmented. Only buffers whose
+ * bounce chunks would be fewer than their pinned segments; NULL if none.
+ */
+static struct va_ubuf *va_bounce_pick(struct va_req *req)
+{
+	struct va_ubuf *pick = NULL;
+	bool pick_in = false;
+	unsigned int i;
+
+	for (i = 0; i < req->nbufs; i++) {
+		struct va_ubuf *b = &req->bufs[i];
+		bool in = i < req->nbufs_in;
+		u64 chunks = DIV_ROUND_UP_ULL(b->len,
+					      PAGE_SIZE << VA_MAX_CHUNK_ORDER);
+
+		if (b->bounced || !b->len || b->nsegs <= chunks)
+			continue;
+		if (!pick || (in && !pick_in) ||
+		    (in == pick_in && b->nsegs > pick->nsegs)) {
+			pick = b;
+			pick_in = in;
+		}
+	}
+	return pick;
+}
+
+/*
  * Finishes the request: fills payload_len, checks the device's byte limits
  * and builds the two scatterlists (readable, writable) within the chain
  * length the device accepts.
@@ -270,19 +299,19 @@ int va_req_build_sg(struct va_dev *vd, struct va_req *req)
 		return -E2BIG;
 	hdr->payload_len = cpu_to_le32(rd - sizeof(*hdr));
 
+	/* Too fragmented: bounce pinned buffers into big chunks, one at a time
+	 * until the chain fits (see va_bounce_pick()).
+	 */
 	n = va_req_count_sg(req, &nout);
-	if (n > vd->lim.seg_limit) {
-		/* Too fragmented: bounce the pinned buffers into big chunks. */
-		for (i = 0; i < req->nbufs; i++) {
-			if (req->bufs[i].bounced || !req->bufs[i].len)
-				continue;
-			err = va_ubuf_bounce(&req->bufs[i]);
-			if (err)
-				return err;
-		}
-		n = va_req_count_sg(req, &nout);
-		if (n > vd->lim.seg_limit)
+	while (n > vd->lim.seg_limit) {
+		struct va_ubuf *b = va_bounce_pick(req);
+
+		if (!b)
 			return -E2BIG;
+		err = va_ubuf_bounce(b);
+		if (err)
+			return err;
+		n = va_req_count_sg(req, &nout);
 	}
 
 	req->sg = kvmalloc_array(n, sizeof(*req->sg), GFP_KERNEL);

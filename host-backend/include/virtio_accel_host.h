@@ -177,6 +177,15 @@ void va_host_get_stats(const va_host *host, struct va_host_stats *stats);
  *                        va_host_stats.sessions shows the open ones)
  *   "resources-held"     likewise for resources
  *   "log-suppressed"     guest-triggered messages dropped by the rate limit
+ *   "staging-idle"       of staging-bytes, idle buffers pooled for reuse
+ *   "arg-bytes-in"       argument bytes of RUN inputs and registered blobs
+ *   "arg-bytes-out"      bytes of RUN output regions
+ *   "copied-in"          bytes copied from guest memory into host staging
+ *   "copied-out"         bytes copied from host staging into guest memory
+ *   "zero-filled"        staging bytes zeroed for outputs an op may leave
+ *                        partly unwritten
+ *   (copied-in + copied-out) / (arg-bytes-in + arg-bytes-out) is the host's
+ *   copies per argument byte.
  * Returns 0, or -ENOENT for an unknown name.
  */
 int va_host_get_counter(const va_host *host, const char *name, uint64_t *value);

@@ -199,6 +199,18 @@ int va_host_get_counter(const va_host *h, const char *name, uint64_t *value) {
     *value = h->engine->table().held_resources();
   else if (n == "log-suppressed")
     *value = h->engine->guest_log().suppressed();
+  else if (n == "staging-idle")
+    *value = h->engine->staging().idle();
+  else if (n == "arg-bytes-in")
+    *value = s.arg_in.load(std::memory_order_relaxed);
+  else if (n == "arg-bytes-out")
+    *value = s.arg_out.load(std::memory_order_relaxed);
+  else if (n == "copied-in")
+    *value = s.copied_in.load(std::memory_order_relaxed);
+  else if (n == "copied-out")
+    *value = s.copied_out.load(std::memory_order_relaxed);
+  else if (n == "zero-filled")
+    *value = s.zero_filled.load(std::memory_order_relaxed);
   else
     return -ENOENT;
   return 0;

@@ -167,7 +167,7 @@ Status decode_request(const IovView &rd, uint64_t wr_size, unsigned nr_segments,
                                     VIRTIO_ACCEL_OP_MAX * sizeof(struct virtio_accel_timer));
     case VIRTIO_ACCEL_REQ_STATS_GET:
       if (payload_len != 0 || req->session_id != 0) return malformed();
-      return need_resp(wr_size, sizeof(struct virtio_accel_stats));
+      return need_resp(wr_size, VIRTIO_ACCEL_STATS_V0_SIZE);
     default:
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);
   }

@@ -200,8 +200,7 @@ Status Engine::execute(const Request &req, const IovView &rd, const IovView &wr,
     case VIRTIO_ACCEL_REQ_TIMERS_GET:
       return timers(req, wr, payload);
     case VIRTIO_ACCEL_REQ_STATS_GET:
-      write_stats(wr);
-      *payload = sizeof(struct virtio_accel_stats);
+      *payload = write_stats(wr);
       return Status::Ok();
     default:
       return Status::Of(VIRTIO_ACCEL_S_UNSUPPORTED);  // decode rejects these first
@@ -227,14 +226,17 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
-  uint64_t used = 0;
+  uint64_t used = 0, copied = 0;
   for (uint32_t i = 0; i < req.nr_blobs; i++) {
     const Blob &b = s->blobs.blobs[i];
     uint8_t *p = buf + used;
     if (b.data.len) rd.copy_out(b.data.off, p, b.data.len);
+    copied += b.data.len;
     used += align_up(b.data.len, 64);
     s->blob_bufs[i] = BlobBuf{b.name, b.data.len ? p : nullptr, b.data.len};
   }
+  stats_.arg_in.fetch_add(copied, std::memory_order_relaxed);
+  stats_.copied_in.fetch_add(copied, std::memory_order_relaxed);
   uint64_t id = 0;
   phase.leave();
   st = table_.add_resource(sess.get(), req.res_type,
@@ -322,7 +324,7 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
              static_cast<unsigned long long>(staging_.cap()));
     return Status::Of(VIRTIO_ACCEL_S_QUOTA);
   }
-  uint64_t used = 0;
+  uint64_t used = 0, copied = 0, zeroed = 0;
   for (uint32_t i = 0; i < nargs; i++) {
     const Region &r = region(i);
     ArgBuf &a = s->args[i];
@@ -331,15 +333,25 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     if (r.len == 0) continue;
     if (i < nin) {
       rd.copy_out(r.off, a.data, r.len);
+      copied += r.len;
     } else if (!d.out_extent) {
       // The op may write less than the region: what it leaves is zeros,
       // never bytes of an earlier request.
       std::memset(a.data, 0, r.len);
+      zeroed += r.len;
     }
   }
   call.in = std::span<ArgBuf>(s->args.data(), nin);
   call.out = std::span<ArgBuf>(s->args.data() + nin, req.nr_out);
-  if (d.prepare) d.prepare(req, rd, &call);
+  if (d.prepare) {
+    const PrepareBytes pb = d.prepare(req, rd, &call);
+    copied += pb.copied;
+    zeroed += pb.zeroed;
+  }
+  stats_.arg_in.fetch_add(copied, std::memory_order_relaxed);
+  stats_.copied_in.fetch_add(copied, std::memory_order_relaxed);
+
+  if (zeroed) stats_.zero_filled.fetch_add(zeroed, std::memory_order_relaxed);
 
   phase.leave();
   uint64_t t0 = now_ns();
@@ -353,11 +365,16 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   if (result.err != 0)
     return Status::Of(VIRTIO_ACCEL_S_OP_FAILED, static_cast<uint32_t>(result.err));
   // Copy staged outputs back: what the op wrote, or the whole region.
+  uint64_t back = 0;
   for (uint32_t i = nin; i < nargs; i++) {
     const Region &r = region(i);
     uint64_t n = d.out_extent ? d.out_extent(req, call, i - nin) : r.len;
-    wr.copy_in(r.off, s->args[i].data, n < r.len ? n : r.len);
+    if (n > r.len) n = r.len;
+    wr.copy_in(r.off, s->args[i].data, n);
+    back += n;
   }
+  stats_.arg_out.fetch_add(req.out_bytes, std::memory_order_relaxed);
+  stats_.copied_out.fetch_add(back, std::memory_order_relaxed);
   struct virtio_accel_run_resp rr {};
   // rr is zeroed: the name stays NUL-terminated and padded. (Names are a few
   // bytes: a loop beats strnlen + memcpy on this per-request path.)
@@ -402,8 +419,9 @@ struct va_host_stats Engine::stats_snapshot() const {
   return st;
 }
 
-void Engine::write_stats(const IovView &wr) const {
-  // The wire form (spec §8.5) of the one snapshot va_host_get_stats returns.
+uint64_t Engine::write_stats(const IovView &wr) const {
+  // The wire form (spec §8.5): the snapshot va_host_get_stats returns, then
+  // the host-copy counters.
   const struct va_host_stats h = stats_snapshot();
   struct virtio_accel_stats st {};
   st.requests = to_le64(h.requests);
@@ -414,7 +432,17 @@ void Engine::write_stats(const IovView &wr) const {
   st.sessions = to_le64(h.sessions);
   st.resources = to_le64(h.resources);
   st.resource_bytes = to_le64(h.resource_bytes);
-  wr.copy_in(kRespHdr, &st, sizeof st);
+  st.arg_bytes_in = to_le64(stats_.arg_in.load(std::memory_order_relaxed));
+  st.arg_bytes_out = to_le64(stats_.arg_out.load(std::memory_order_relaxed));
+  st.copied_in = to_le64(stats_.copied_in.load(std::memory_order_relaxed));
+  st.copied_out = to_le64(stats_.copied_out.load(std::memory_order_relaxed));
+  st.zero_filled = to_le64(stats_.zero_filled.load(std::memory_order_relaxed));
+  // Protocol 1.0 guests offer room for the first 64 bytes only (decode
+  // checked at least that much): whole counters, as many as fit.
+  uint64_t n = wr.size() - kRespHdr;
+  n = n < sizeof st ? n & ~uint64_t{7} : sizeof st;
+  wr.copy_in(kRespHdr, &st, n);
+  return n;
 }
 
 }  // namespace va

@@ -31,8 +31,9 @@ struct EngineOptions {
 };
 
 // Per-thread working memory, reused across requests so that the hot path
-// does not allocate. The staging buffer grows to the largest request seen
-// and is trimmed back after unusually large ones (kStagingKeep).
+// does not allocate. The staging buffer grows to the largest request seen;
+// one above kStagingKeep goes back to the device's pool after the request
+// (staging.hh), where the next large request, on any worker, finds it.
 struct Scratch {
   Request req;
   BlobList blobs;
@@ -42,11 +43,16 @@ struct Scratch {
   StagingBuf staging;  // every argument the runtime sees (staging.hh)
 };
 
-// Staging a worker keeps between requests; more is returned after use.
-inline constexpr uint64_t kStagingKeep = 16u << 20;
+// Staging a worker keeps to itself between requests; more is returned to
+// the device's pool after use.
+inline constexpr uint64_t kStagingKeep = 1u << 20;
 
 struct EngineStats {
   std::atomic<uint64_t> requests{0}, errors{0}, bytes_in{0}, bytes_out{0}, in_flight{0};
+  // Host copies per byte (STATS_GET): argument bytes of RUN/RESOURCE_REGISTER,
+  // bytes copied guest memory -> staging (in) and staging -> guest memory
+  // (out), staging bytes zero-filled.
+  std::atomic<uint64_t> arg_in{0}, arg_out{0}, copied_in{0}, copied_out{0}, zero_filled{0};
   // Requests a reset gave up on while their operation ran; they finish in
   // the background, their results dropped (abandoned_running: not yet).
   std::atomic<uint64_t> abandoned{0}, abandoned_running{0};
@@ -89,7 +95,8 @@ class Engine {
   Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
                            uint64_t *payload, const IovView &wr);
   Status timers(const Request &req, const IovView &wr, uint64_t *payload);
-  void write_stats(const IovView &wr) const;
+  // Writes the STATS_GET payload; returns its length.
+  uint64_t write_stats(const IovView &wr) const;
 
   Runtime *rt_;
   EngineOptions opts_;

@@ -259,13 +259,18 @@ uint64_t extent_fpga(const Request &r, const OpCall &, uint32_t) { return r.in(0
 
 // C is read (beta*C) and written: the staged C starts as C-in, copied out
 // of guest memory here and nowhere else, or as zeros when C-in is empty.
-void prepare_sgemm(const Request &r, const IovView &rd, OpCall *c) {
+PrepareBytes prepare_sgemm(const Request &r, const IovView &rd, OpCall *c) {
   const Region &cin = r.in(3);
   uint64_t clen = sgemm_c_bytes(*c);  // <= cin.len when non-empty (check_sgemm)
-  if (cin.len == 0)
+  PrepareBytes done;
+  if (cin.len == 0) {
     std::memset(c->out[0].data, 0, clen);
-  else
+    done.zeroed = clen;
+  } else {
     rd.copy_out(cin.off, c->out[0].data, clen);
+    done.copied = clen;
+  }
+  return done;
 }
 
 // ---- The table --------------------------------------------------------------
@@ -278,7 +283,7 @@ struct HostOp {
   Status (*check)(const Request &, const IovView &, OpCall *, OpScratch *);
   uint64_t (*cost)(const Request &, const OpCall &);
   uint64_t (*out_extent)(const Request &, const OpCall &, uint32_t);
-  void (*prepare)(const Request &, const IovView &, OpCall *);
+  PrepareBytes (*prepare)(const Request &, const IovView &, OpCall *);
 };
 
 // clang-format off

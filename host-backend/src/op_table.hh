@@ -53,6 +53,12 @@ struct OpScratch {
 };
 
 // One row of the table.
+// Bytes an op's prepare step copied from guest memory and zero-filled.
+struct PrepareBytes {
+  uint64_t copied = 0;
+  uint64_t zeroed = 0;
+};
+
 struct OpDesc {
   // Wire half, from VIRTIO_ACCEL_OPS (virtio_accel_proto.h).
   const char *name = nullptr;
@@ -76,8 +82,9 @@ struct OpDesc {
   uint64_t (*out_extent)(const Request &, const OpCall &, uint32_t i) = nullptr;
   // After staging, before the op runs (still inside the guest phase): fills
   // staged outputs the op reads as well as writes, from the request's own
-  // bytes, copied out of guest memory once, here.
-  void (*prepare)(const Request &, const IovView &rd, OpCall *) = nullptr;
+  // bytes, copied out of guest memory once, here. Returns what it copied and
+  // zeroed, for the host-copy counters.
+  PrepareBytes (*prepare)(const Request &, const IovView &rd, OpCall *) = nullptr;
 };
 
 // Row of a VIRTIO_ACCEL_OP_* code; nullptr outside 1..VIRTIO_ACCEL_OP_MAX.

@@ -29,6 +29,8 @@ struct Core {
 	std::string rundir;
 	std::shared_ptr<const ConfigView> view = std::make_shared<ConfigView>();
 	std::mutex view_mu;
+	// view->profiling_enabled, readable without the lock: every op asks.
+	std::atomic<bool> profiling{false};
 };
 
 Core &core()
@@ -135,6 +137,8 @@ int do_bootstrap(Core &c, const config_t *cfg)
 	{
 		std::lock_guard<std::mutex> l(c.view_mu);
 		c.view = view;
+		c.profiling.store(view->profiling_enabled,
+				  std::memory_order_relaxed);
 	}
 	{
 		std::lock_guard<std::mutex> l(c.dir_mu);
@@ -165,6 +169,7 @@ int do_cleanup(Core &c)
 	{
 		std::lock_guard<std::mutex> l(c.view_mu);
 		c.view = std::make_shared<ConfigView>();
+		c.profiling.store(false, std::memory_order_relaxed);
 	}
 	c.initialized = false;
 	return VACCEL_OK;
@@ -309,7 +314,8 @@ bool vaccel_exec_path_allowed(const char *path)
 
 bool vaccel_prof_enabled(void)
 {
-	return config_view()->profiling_enabled;
+	// Asked on every op: an atomic, not the locked view.
+	return core().profiling.load(std::memory_order_relaxed);
 }
 
 } // extern "C"

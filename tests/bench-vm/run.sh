@@ -35,7 +35,7 @@ cmake --build "$BIN" -j"$JOBS" >"$OUT/bin-build.log" 2>&1 || { grep error "$OUT/
 # ---- guest image: the transport plugin, the guest's noop plugin (native reference), bench_vm; virtio-net and
 #      virtio-serial drivers --------------------------------------------------------------------------------------------
 adds=()
-for f in "$RT"/libvaccel.so.0 "$RT"/libvaccel-{virtio,noop}.so "$BIN/bench_vm"; do
+for f in "$RT"/libvaccel.so.0 "$RT"/libvaccel-{virtio,noop}.so "$BIN/bench_vm" "$BIN/libstub_node.so"; do
   [ -e "$f" ] || die "missing $f"
   adds+=(--add "$f:$f")
 done

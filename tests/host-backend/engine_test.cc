@@ -577,6 +577,42 @@ TEST(Stats, CountRequestsErrorsAndSessions) {
   EXPECT_EQ(with_session.status(), VIRTIO_ACCEL_S_MALFORMED);
 }
 
+// Copies per byte: every argument byte is copied exactly once between guest
+// memory and staging (inputs in, outputs back), and only outputs an op may
+// leave partly unwritten are zero-filled. A protocol 1.0 guest (64 bytes of
+// room) still gets the first eight counters.
+TEST(Stats, CountHostCopiesPerArgumentByte) {
+  Device d;
+  uint64_t s = d.create_session();
+  std::vector<uint8_t> data(300000, 3);
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
+          kRunBase + data.size());
+  d.process(a);
+  ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
+  Chain o(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2}}, {1000})), kRunBase + 1000);
+  d.process(o);
+  ASSERT_EQ(o.status(), VIRTIO_ACCEL_S_OK);
+
+  Chain st(request(VIRTIO_ACCEL_REQ_STATS_GET, 3, 0, {}), 24 + sizeof(struct virtio_accel_stats));
+  EXPECT_EQ(d.process(st), 24u + 104u);
+  EXPECT_EQ(st.payload_len(), 104u);
+  EXPECT_EQ(st.rd64(24 + 64), data.size() + 2);          // arg_bytes_in
+  EXPECT_EQ(st.rd64(24 + 72), data.size() + 1000);       // arg_bytes_out
+  EXPECT_EQ(st.rd64(24 + 80), data.size() + 2);          // copied_in
+  EXPECT_EQ(st.rd64(24 + 88), data.size() + 1000);       // copied_out
+  EXPECT_EQ(st.rd64(24 + 96), 1000u);                    // zero_filled: OPENCV only
+
+  Chain v0(request(VIRTIO_ACCEL_REQ_STATS_GET, 4, 0, {}), 24 + VIRTIO_ACCEL_STATS_V0_SIZE);
+  EXPECT_EQ(d.process(v0), 24u + 64u);
+  EXPECT_EQ(v0.status(), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(v0.rd64(24), 5u);  // session, two RUNs, two STATS_GET
+  Chain odd(request(VIRTIO_ACCEL_REQ_STATS_GET, 5, 0, {}), 24 + 64 + 13);
+  EXPECT_EQ(d.process(odd), 24u + 72u) << "whole counters only";
+  Chain tiny(request(VIRTIO_ACCEL_REQ_STATS_GET, 6, 0, {}), 24 + 56);
+  d.process(tiny);
+  EXPECT_EQ(tiny.status(), VIRTIO_ACCEL_S_RESP_TOO_SMALL);
+}
+
 TEST(Config, ReflectsLimitsAndPolicy) {
   EngineOptions o;
   o.limits.max_sessions = 7;

@@ -293,6 +293,29 @@ TEST(HostileCApi6, StagingIsVisibleAsACounterWithItsBudget) {
   EXPECT_EQ(va_host_get_counter(host.h, "no-such-counter", &v), -ENOENT);
 }
 
+// Issue 14: host copies per byte through the C ABI, over the real runtime (the
+// worker pool and the real arraycopy): each argument byte crosses once.
+TEST(HostileCApi6, CopiesPerArgumentByteAreCounters) {
+  Host host;
+  uint64_t s = host.session();
+  std::vector<uint8_t> data(3 << 20, 5);
+  for (int i = 0; i < 2; i++) {
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2 + i, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
+            kRunBase + data.size());
+    host.run(c);
+    ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
+    ASSERT_EQ(c.wr[kRunBase + data.size() - 1], 5);
+  }
+  EXPECT_EQ(host.counter("arg-bytes-in"), 2 * data.size());
+  EXPECT_EQ(host.counter("arg-bytes-out"), 2 * data.size());
+  EXPECT_EQ(host.counter("copied-in"), 2 * data.size());
+  EXPECT_EQ(host.counter("copied-out"), 2 * data.size());
+  EXPECT_EQ(host.counter("zero-filled"), 0u) << "arraycopy overwrites its whole output";
+  // 6 MiB of staging: above what a worker keeps, so it idles in the pool.
+  EXPECT_GE(host.counter("staging-idle"), 2 * data.size());
+  EXPECT_LE(host.counter("staging-idle"), host.counter("staging-bytes"));
+}
+
 // ---- item 7: the exec test library on hostile values ----------------------------
 
 TEST(HostileCApi7, ExecTestLibraryHandlesMisalignedWrappingValues) {

@@ -305,14 +305,87 @@ TEST(Hostile6, StagingCountsAgainstTheDeviceBudgetAndFailsCleanly) {
 }
 
 TEST(Hostile6, OneHugeRequestDoesNotPinStagingAfterwards) {
-  Device d;
+  // Idle staging is kept only up to a quarter of the budget: 4 MiB here.
+  EngineOptions o;
+  o.limits.max_staging_bytes = 16 << 20;
+  Device d(o);
   uint64_t s = d.create_session();
-  std::vector<uint8_t> big(kStagingKeep + 4096, 1);
+  std::vector<uint8_t> big((4 << 20) + 4096, 1);
   Chain c(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
           kRunBase + big.size());
   d.process(c);
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
   EXPECT_EQ(d.engine->staging().used(), 0u);
+  EXPECT_EQ(d.engine->staging().idle(), 0u);
+}
+
+// Large staging is pooled per device: the next large request (on any worker)
+// gets warm memory instead of faulting in fresh pages, and the pool is
+// counted against the budget.
+TEST(Staging, LargeBuffersAreReusedAcrossRequestsAndCounted) {
+  Device d;
+  uint64_t s = d.create_session();
+  std::vector<uint8_t> big(4 << 20, 7);
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
+          kRunBase + big.size());
+  d.process(a);
+  ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
+  const uint8_t *first = d.rt.last_in[0];
+  EXPECT_GE(d.engine->staging().idle(), 2 * big.size()) << "handed to the pool, not unmapped";
+  EXPECT_EQ(d.engine->staging().used(), d.engine->staging().idle()) << "idle bytes stay counted";
+  EXPECT_LE(d.engine->staging().idle(), d.engine->staging().idle_cap());
+  std::vector<uint8_t> smaller(3 << 20, 9);
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {smaller}, {smaller.size()})),
+          kRunBase + smaller.size());
+  d.process(b);
+  ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(d.rt.last_in[0], first) << "the pooled buffer was reused";
+  EXPECT_EQ(b.wr[kRunBase + smaller.size() - 1], 9);
+}
+
+// Idle buffers are a cache: a request that needs their share of the budget
+// evicts them instead of failing with S_QUOTA.
+TEST(Staging, IdleBuffersGiveWayToARequestThatNeedsTheBudget) {
+  EngineOptions o;
+  o.limits.max_staging_bytes = 36 << 20;  // idle pool: 9 MiB
+  Device d(o);
+  uint64_t s = d.create_session();
+  std::vector<uint8_t> a_in(4 << 20, 1), b_in(16 << 20, 2);
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {a_in}, {a_in.size()})),
+          kRunBase + a_in.size());
+  d.process(a);
+  ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
+  ASSERT_EQ(d.engine->staging().idle(), 8u << 20);
+  // Pooled buffer is too small for 32 MiB, and 8 + 32 > 36: it must go.
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {b_in}, {b_in.size()})),
+          kRunBase + b_in.size());
+  d.process(b);
+  ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(b.wr[kRunBase + b_in.size() - 1], 2);
+  EXPECT_LE(d.engine->staging().used(), d.engine->staging().cap());
+}
+
+// Reused staging holds bytes of earlier requests; an op that may write less
+// than its output region must still return zeros for what it left, never
+// those bytes (spec: no host data, and no stale data, in outputs).
+TEST(Staging, ReusedStagingNeverShowsEarlierBytesInUnwrittenOutput) {
+  Device d;
+  uint64_t s = d.create_session();
+  std::vector<uint8_t> dirty(2 << 20, 0xAB);
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {dirty}, {dirty.size()})),
+          kRunBase + dirty.size());
+  d.process(a);
+  ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
+  const uint8_t *first = d.rt.last_in[0];
+  // OPENCV: the fake runtime writes nothing into its outputs.
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2, 3, 4}}, {dirty.size()})),
+          kRunBase + dirty.size());
+  d.process(b);
+  ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(d.rt.last_in[0], first) << "same pooled buffer, so it held 0xAB before";
+  size_t nonzero = 0;
+  for (size_t i = kRunBase; i < b.wr.size(); i++) nonzero += b.wr[i] != 0;
+  EXPECT_EQ(nonzero, 0u);
 }
 
 // ---- item 7: aligned arguments for every op ---------------------------------

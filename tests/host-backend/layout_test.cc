@@ -41,7 +41,7 @@ VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
 VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
 VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
-VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
+VA_ASSERT_SIZE(struct virtio_accel_stats, 104);
 VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
 static_assert(sizeof(struct virtio_accel_resp_hdr) + sizeof(struct virtio_accel_run_resp) ==
               VIRTIO_ACCEL_RUN_RESP_BYTES);

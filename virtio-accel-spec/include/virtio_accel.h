@@ -286,7 +286,12 @@ struct virtio_accel_timer {
 	__le64 max_ns;
 };
 
-/* [spec §8.5] STATS_GET response payload: device-wide counters since reset. */
+/*
+ * [spec §8.5] STATS_GET response payload: device-wide counters since reset.
+ * The first VIRTIO_ACCEL_STATS_V0_SIZE bytes are what every device writes; the
+ * copy counters follow when the writable part has room for them (payload_len
+ * says how many bytes came back).
+ */
 struct virtio_accel_stats {
 	__le64 requests;
 	__le64 errors;    /* responses with status != S_OK, and dropped chains */
@@ -296,6 +301,19 @@ struct virtio_accel_stats {
 	__le64 sessions;
 	__le64 resources;
 	__le64 resource_bytes;
+	/*
+	 * Host copies (spec §8.5): argument bytes of RUN and RESOURCE_REGISTER
+	 * (inputs and blobs / output regions), bytes the device copied between
+	 * guest memory and its host staging in each direction, and staging bytes
+	 * it zero-filled. copied / argument bytes is the copies per byte.
+	 */
+	__le64 arg_bytes_in;
+	__le64 arg_bytes_out;
+	__le64 copied_in;
+	__le64 copied_out;
+	__le64 zero_filled;
 };
+
+#define VIRTIO_ACCEL_STATS_V0_SIZE 64
 
 #endif /* VIRTIO_ACCEL_H */

@@ -47,7 +47,7 @@ VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
 VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
 VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
 VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
-VA_ASSERT_SIZE(struct virtio_accel_stats, 64);
+VA_ASSERT_SIZE(struct virtio_accel_stats, 104);
 VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
 _Static_assert(sizeof(struct virtio_accel_resp_hdr) +
 			       sizeof(struct virtio_accel_run_resp) ==
@@ -644,7 +644,9 @@ size_t va_frame_stats_get(void *out, size_t cap, uint64_t request_id,
 	if (cap < HDR)
 		return 0;
 	put_hdr(out, VIRTIO_ACCEL_REQ_STATS_GET, request_id, 0, 0);
-	*wlen = RESP + sizeof(struct virtio_accel_stats);
+	/* The 1.0 counters; room for the copy counters is the caller's choice
+	 * (spec §8.5). */
+	*wlen = RESP + VIRTIO_ACCEL_STATS_V0_SIZE;
 	return HDR;
 }
 

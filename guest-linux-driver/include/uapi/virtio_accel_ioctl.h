@@ -216,9 +216,16 @@ struct virtio_accel_ioc_stats {
 	__u64 sessions;
 	__u64 resources;
 	__u64 resource_bytes;
+	/* VER1: host copies (0 from a device that does not count them) */
+	__u64 arg_bytes_in;
+	__u64 arg_bytes_out;
+	__u64 copied_in;
+	__u64 copied_out;
+	__u64 zero_filled;
 };
 
 #define VIRTIO_ACCEL_IOC_STATS_SIZE_VER0 80
+#define VIRTIO_ACCEL_IOC_STATS_SIZE_VER1 120
 
 /*
  * 0xBA: free in Documentation/userspace-api/ioctl/ioctl-number.rst of Linux

@@ -30,7 +30,10 @@ Outcome call(int fd, unsigned long nr, T *arg)
 	o.sys_errno = ret ? errno : 0;
 	o.status = arg->status;
 	o.detail = arg->detail;
-	o.err = to_vaccel_error(o.sys_errno, o.status, o.detail);
+	// Success needs no table (and no other code page after the sleep).
+	o.err = !ret && o.status == VIRTIO_ACCEL_S_OK
+			? VACCEL_OK
+			: to_vaccel_error(o.sys_errno, o.status, o.detail);
 	return o;
 }
 

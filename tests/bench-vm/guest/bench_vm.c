@@ -9,17 +9,30 @@
  *     (virtio-net, slirp, host echo server on 127.0.0.1) and over a
  *     virtio-serial port (host echo server on a unix socket);
  *   - bandwidth: vaccel_fpga_arraycopy() of N bytes in and N bytes out through
- *     the device (output verified) against an in-guest memcpy() of N bytes;
+ *     the device (output verified), from buffers on transparent huge pages
+ *     and from buffers on 4 KiB pages, against an in-guest memcpy() of N bytes;
  *   - throughput with 1/2/4/8 threads, one remote session each.
  *
  * Output (parsed by tests/bench-vm/report.py; one record per line):
  *   BV LAT <method> <round> <us> <us> ...       latency samples of one batch
  *   BV BW <method> <bytes> <seconds>            one transfer
+ *   BV SPLIT <bytes> <ioctl ns> <rtt ns> <exec ns>   where a raw arraycopy
+ *       RUN ioctl spends its time: the whole ioctl, the device round trip
+ *       the driver measured (submit to completion) and the host op itself
+ *   BV COPY <arg bytes in> <arg bytes out> <copied in> <copied out> <zeroed>
+ *       the device's STATS copy counters over the bandwidth part
  *   BV THR <threads> <seconds> <ops per thread...>
  *   BV ERR <what>: <why>                        a measurement that failed
  *
  * Usage: bench_vm --node DEV --tcp IP:PORT --serial PORTDEV
  *                 [--rounds R] [--batch B] [--bw-max MIB] [--thr-seconds S]
+ *                 [--parts lat,bw,thr]   (default: all; e.g. bw alone while
+ *                                         profiling the host)
+ *                 [--bw-reps N]          (rounds over the sizes, default 5)
+ *                 [--poll 1]             (also sample the device paths with
+ *                                         the driver's poll_us=50)
+ *                 [--label L]            (prefix of the latency method names,
+ *                                         e.g. "stub-" under stub_node.so)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -34,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <time.h>
@@ -45,10 +59,10 @@
 #define ECHO_BYTES 64
 
 static struct {
-	const char *node, *tcp, *serial;
-	int rounds, batch, bw_max_mib;
+	const char *node, *tcp, *serial, *parts, *label;
+	int rounds, batch, bw_max_mib, bw_reps, poll;
 	double thr_seconds;
-} opt = { "/dev/virtio-accel0", NULL, NULL, 20, 100, 64, 2.0 };
+} opt = { "/dev/virtio-accel0", NULL, NULL, "lat,bw,thr", "", 20, 100, 64, 5, 0, 2.0 };
 
 static int errors;
 
@@ -201,63 +215,217 @@ struct method {
 	const char *name;
 	int (*fn)(struct paths *p);
 	int ok;
+	int poll; /* the driver's busy-poll on for this method's samples */
 };
+
+/*
+ * The driver's module parameter poll_us, set before each sample (untimed):
+ * paths with and without busy-poll are then sampled in the same shuffled
+ * cycles, like every other pair.
+ */
+static int poll_fd = -1;
+
+static void set_poll(int on)
+{
+	static int cur = -1;
+
+	if (poll_fd < 0 || cur == on)
+		return;
+	if (pwrite(poll_fd, on ? "50\n" : "0\n", on ? 3 : 2, 0) > 0)
+		cur = on;
+}
+
+/*
+ * Methods alternate sample by sample in a shuffled order. With batches of one
+ * method after the other, or a fixed order, whichever device path came first
+ * measured 20-45 us slower than the same path placed second (it woke the
+ * host's idle threads; the second found them awake). Output is the serial
+ * console, whose draining costs the guest interrupts: a round's samples are
+ * kept, printed after the round, and drained before the next one starts.
+ */
+/* Fixed-seed generator: the same shuffles every run. */
+static unsigned int next_rand(void)
+{
+	static uint32_t x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
 
 static void latency(struct paths *p, struct method *m, int nm)
 {
-	double *us = calloc((size_t)opt.batch, sizeof(*us));
+	double *us = calloc((size_t)opt.batch * (size_t)nm, sizeof(*us));
 
-	for (int i = 0; i < nm; i++) /* warm-up */
-		for (int k = 0; m[i].ok && k < 20; k++)
-			if (m[i].fn(p) != 0)
+	for (int i = 0; i < nm; i++) { /* warm-up */
+		for (int k = 0; m[i].ok && k < 20; k++) {
+			int ret = m[i].fn(p);
+
+			if (ret) {
+				err(m[i].name, "warm-up: %s", strerror(ret));
 				m[i].ok = 0;
+			}
+		}
+	}
 	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < nm; i++) {
-			if (!m[i].ok)
-				continue;
-			for (int k = 0; k < opt.batch; k++) {
-				uint64_t t0 = now_ns();
-				int ret = m[i].fn(p);
+		/* Sample by sample, one of each method in a shuffled order:
+		 * whatever the host or the guest does meanwhile hits every
+		 * path alike, and each path follows each other path (and pays
+		 * for waking the host after the others) equally often. */
+		for (int k = 0; k < opt.batch; k++) {
+			int order[16];
 
-				us[k] = (double)(now_ns() - t0) / 1e3;
+			for (int j = 0; j < nm; j++)
+				order[j] = j;
+			for (int j = nm - 1; j > 0; j--) {
+				int x = (int)(next_rand() % (unsigned int)(j + 1));
+				int t = order[j];
+
+				order[j] = order[x];
+				order[x] = t;
+			}
+			for (int j = 0; j < nm; j++) {
+				int i = order[j];
+				uint64_t t0;
+				int ret;
+
+				if (!m[i].ok)
+					continue;
+				set_poll(m[i].poll);
+				t0 = now_ns();
+				ret = m[i].fn(p);
+				us[(size_t)i * (size_t)opt.batch + (size_t)k] =
+					(double)(now_ns() - t0) / 1e3;
 				if (ret) {
-					err(m[i].name, "round %d: %s", r, strerror(ret));
+					err(m[i].name, "round %d: %s", r,
+					    strerror(ret));
 					m[i].ok = 0;
-					break;
 				}
 			}
+		}
+		for (int i = 0; i < nm; i++) {
+			double *row = us + (size_t)i * (size_t)opt.batch;
+
 			if (!m[i].ok)
 				continue;
-			printf("BV LAT %s %d", m[i].name, r);
+			printf("BV LAT %s%s %d", opt.label, m[i].name, r);
 			for (int k = 0; k < opt.batch; k++)
-				printf(" %.2f", us[k]);
+				printf(" %.2f", row[k]);
 			printf("\n");
 		}
 		fflush(stdout);
+		tcdrain(STDOUT_FILENO); /* fails harmlessly when not a tty */
 	}
+	set_poll(0);
 	free(us);
 }
 
+/*
+ * One raw RUN(FPGA_ARRAYCOPY) of `bytes` in and out: what the guest driver
+ * costs (pinning, descriptors) against the device's round trip and the op.
+ */
+static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
+{
+	struct virtio_accel_ioc_arg a_in = { .buf = (uintptr_t)in, .len = bytes };
+	struct virtio_accel_ioc_arg a_out = { .buf = (uintptr_t)out, .len = bytes };
+	struct virtio_accel_ioc_run run = {
+		.size = sizeof(run),
+		.session_id = p->raw_session,
+		.op = VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY,
+		.nr_in = 1,
+		.nr_out = 1,
+		.in = (uintptr_t)&a_in,
+		.out = (uintptr_t)&a_out,
+	};
+	uint64_t t0 = now_ns();
+
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_RUN, &run) != 0 ||
+	    run.status != VIRTIO_ACCEL_S_OK) {
+		err("split", "%zu bytes: %s, status %u", bytes, strerror(errno),
+		    run.status);
+		return;
+	}
+	printf("BV SPLIT %zu %llu %llu %llu\n", bytes,
+	       (unsigned long long)(now_ns() - t0),
+	       (unsigned long long)run.rtt_ns,
+	       (unsigned long long)run.exec_ns);
+}
+
+/* Device-wide counters (STATS ioctl); 0 on success. */
+static int dev_stats(struct paths *p, struct virtio_accel_ioc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_STATS_GET, st) != 0)
+		return errno;
+	return st->status == VIRTIO_ACCEL_S_OK ? 0 : EIO;
+}
+
 /* ---- bandwidth ---- */
+
+/*
+ * A bandwidth buffer: 2 MiB aligned, and either advised as transparent huge
+ * pages (physically contiguous 2 MiB runs: few descriptors, the driver pins
+ * them) or kept to 4 KiB pages (scattered: above ~1 MiB per direction the
+ * chain would exceed the device's 512 segments, so the driver bounces them
+ * through kernel chunks). Applications choose; both are measured.
+ */
+static void *bw_buf(size_t bytes, int huge)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 2u << 20, bytes))
+		return NULL;
+	madvise(p, bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* One timed device transfer of `bytes` (inner times), output verified. */
+static double bw_device(struct paths *p, const char *what, const int *in,
+			int *out, size_t bytes, int inner)
+{
+	uint64_t t0;
+	int ret = 0;
+
+	out[bytes / sizeof(int) - 1] = ~in[bytes / sizeof(int) - 1];
+	t0 = now_ns();
+	for (int k = 0; k < inner && !ret; k++)
+		ret = vaccel_fpga_arraycopy(&p->remote, (int *)in, out,
+					    bytes / sizeof(int));
+	double secs = (double)(now_ns() - t0) / 1e9 / inner;
+
+	if (ret || memcmp(in, out, bytes)) {
+		err(what, "%zu bytes: %s", bytes,
+		    ret ? strerror(ret) : "output differs");
+		return -1;
+	}
+	return secs;
+}
 
 static void bandwidth(struct paths *p)
 {
 	static const size_t kib[] = { 4, 64, 256, 1024, 4096, 8192, 12288,
 				      16384, 32768, 65536 };
 	size_t max = (size_t)opt.bw_max_mib << 20;
-	int *a = malloc(max), *out = malloc(max), *copy = malloc(max);
+	int *a = bw_buf(max, 1), *out = bw_buf(max, 1), *copy = bw_buf(max, 1);
+	int *a4 = bw_buf(max, 0), *out4 = bw_buf(max, 0);
+	struct virtio_accel_ioc_stats st0, st1;
+	int have_stats = p->node_fd >= 0 && dev_stats(p, &st0) == 0;
 
-	if (!a || !out || !copy) {
-		err("bw", "cannot allocate 3 x %zu bytes", max);
+	if (!a || !out || !copy || !a4 || !out4) {
+		err("bw", "cannot allocate 5 x %zu bytes", max);
 		goto done;
 	}
 	for (size_t i = 0; i < max / sizeof(int); i++)
 		a[i] = (int)(i * 2654435761u);
+	memcpy(a4, a, max);
 	memset(out, 0, max);
+	memset(out4, 0, max);
 	memset(copy, 0, max);
 	/* 3 reps per size for large transfers, more for small ones; sizes are
 	 * interleaved within each rep. */
-	for (int rep = 0; rep < 5; rep++) {
+	for (int rep = 0; rep < opt.bw_reps; rep++) {
 		for (size_t s = 0; s < sizeof(kib) / sizeof(kib[0]); s++) {
 			size_t bytes = kib[s] << 10;
 			int inner = bytes >= (4u << 20) ? 1 : (int)((4u << 20) / bytes);
@@ -266,36 +434,40 @@ static void bandwidth(struct paths *p)
 				continue;
 			if (inner > 64)
 				inner = 64;
-			out[bytes / sizeof(int) - 1] = ~a[bytes / sizeof(int) - 1];
+			double dev_s = bw_device(p, "bw.device", a, out, bytes, inner);
+			double dev4_s = bw_device(p, "bw.device-4k", a4, out4, bytes, inner);
 			uint64_t t0 = now_ns();
-			int ret = 0;
 
-			for (int k = 0; k < inner && !ret; k++)
-				ret = vaccel_fpga_arraycopy(&p->remote, a, out,
-							    bytes / sizeof(int));
-			double dev_s = (double)(now_ns() - t0) / 1e9 / inner;
-
-			if (ret || memcmp(a, out, bytes)) {
-				err("bw.device", "%zu bytes: %s", bytes,
-				    ret ? strerror(ret) : "output differs");
-				continue;
-			}
-			t0 = now_ns();
 			for (int k = 0; k < inner; k++) {
 				memcpy(copy, a, bytes);
 				__asm__ volatile("" : : "r"(copy) : "memory");
 			}
 			double cpy_s = (double)(now_ns() - t0) / 1e9 / inner;
 
-			printf("BV BW device %zu %.9f\n", bytes, dev_s);
+			if (dev_s > 0)
+				printf("BV BW device %zu %.9f\n", bytes, dev_s);
+			if (dev4_s > 0)
+				printf("BV BW device-4k %zu %.9f\n", bytes, dev4_s);
 			printf("BV BW memcpy %zu %.9f\n", bytes, cpy_s);
+			if (p->node_fd >= 0)
+				split_one(p, a, out, bytes);
 			fflush(stdout);
 		}
 	}
+	/* Host copies over the bandwidth part (latency runs carry no data). */
+	if (have_stats && dev_stats(p, &st1) == 0)
+		printf("BV COPY %llu %llu %llu %llu %llu\n",
+		       (unsigned long long)(st1.arg_bytes_in - st0.arg_bytes_in),
+		       (unsigned long long)(st1.arg_bytes_out - st0.arg_bytes_out),
+		       (unsigned long long)(st1.copied_in - st0.copied_in),
+		       (unsigned long long)(st1.copied_out - st0.copied_out),
+		       (unsigned long long)(st1.zero_filled - st0.zero_filled));
 done:
 	free(a);
 	free(out);
 	free(copy);
+	free(a4);
+	free(out4);
 }
 
 /* ---- threads ---- */
@@ -382,6 +554,14 @@ int main(int argc, char **argv)
 			opt.bw_max_mib = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--thr-seconds"))
 			opt.thr_seconds = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--bw-reps"))
+			opt.bw_reps = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--poll"))
+			opt.poll = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--label"))
+			opt.label = argv[i + 1];
+		else if (!strcmp(argv[i], "--parts"))
+			opt.parts = argv[i + 1];
 		else {
 			fprintf(stderr, "bench_vm: unknown option %s\n", argv[i]);
 			return 2;
@@ -399,14 +579,23 @@ int main(int argc, char **argv)
 	p.have_local = vaccel_session_init(&p.local, VACCEL_PLUGIN_SOFTWARE) == 0;
 
 	struct method m[] = {
-		{ "device", do_device, 1 },
-		{ "ioctl", do_ioctl, 0 },
-		{ "tcp", do_tcp, 0 },
-		{ "serial", do_serial, 0 },
-		{ "native", do_native, p.have_local },
+		{ "device", do_device, 1, 0 },
+		{ "ioctl", do_ioctl, 0, 0 },
+		{ "tcp", do_tcp, 0, 0 },
+		{ "serial", do_serial, 0, 0 },
+		{ "native", do_native, p.have_local, 0 },
+		{ "device-poll", do_device, 0, 1 },
+		{ "ioctl-poll", do_ioctl, 0, 1 },
 	};
 	ret = open_raw_session(&p);
 	m[1].ok = !ret;
+	/* Busy-poll pairs only where the driver has the parameter (and we
+	 * may write it) and a real node is used. */
+	if (opt.poll)
+		poll_fd = open("/sys/module/virtio_accel/parameters/poll_us",
+			       O_WRONLY | O_CLOEXEC);
+	m[5].ok = poll_fd >= 0;
+	m[6].ok = poll_fd >= 0 && !ret;
 	if (ret)
 		err("ioctl", "%s: %s", opt.node, strerror(ret));
 	if (opt.tcp) {
@@ -422,9 +611,12 @@ int main(int argc, char **argv)
 			err("serial", "%s: %s", opt.serial, strerror(ret));
 	}
 
-	latency(&p, m, (int)(sizeof(m) / sizeof(m[0])));
-	bandwidth(&p);
-	threads();
+	if (strstr(opt.parts, "lat"))
+		latency(&p, m, (int)(sizeof(m) / sizeof(m[0])));
+	if (strstr(opt.parts, "bw"))
+		bandwidth(&p);
+	if (strstr(opt.parts, "thr"))
+		threads();
 
 	vaccel_session_release(&p.remote);
 	if (p.have_local)

@@ -26,4 +26,16 @@ done
 [ -n "$PORT" ] || echo "BV ERR serial: no virtio-serial port named echo"
 
 echo "BV INFO node=$NODE serial=$PORT tcp=$TCP cpus=$(grep -c ^processor /proc/cpuinfo)"
-"$BIN/bench_vm" --node "$NODE" ${TCP:+--tcp "$TCP"} ${PORT:+--serial "$PORT"} $EXTRA
+# First the guest user space alone: the same noop paths against a stub of the node (stub_node.c), so that
+# libvaccel + plugin above the raw ioctl is measured without the device's noise.
+STUB=/tmp/virtio-accel-stub
+VA_STUB_NODE=$STUB VACCEL_VIRTIO_DEVICE=$STUB LD_PRELOAD=$BIN/libstub_node.so \
+  "$BIN/bench_vm" --node "$STUB" --parts lat --label stub-
+stub_rc=$?
+# --poll 1: the device paths also with the driver's busy-poll (poll_us=50), in the same shuffled cycles.
+"$BIN/bench_vm" --node "$NODE" ${TCP:+--tcp "$TCP"} ${PORT:+--serial "$PORT"} --poll 1 $EXTRA
+rc=$?
+# Where the device's interrupts went (one column per vCPU).
+grep virtio /proc/interrupts | sed 's/^ */BV INFO irq /'
+[ $rc -ne 0 ] && exit $rc
+exit $stub_rc

@@ -59,6 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   va::Engine engine(&rt, opts);
   // Scratch is per worker thread and reused across requests in production too.
   static va::Scratch scratch;
+  // Its staging belongs to this input's engine (charged to its budget, pooled
+  // there): hand it back before the engine goes, as va_host_process() does.
+  struct GiveBack {
+    va::Scratch &s;
+    ~GiveBack() { s.staging.release(); }
+  } give_back{scratch};
 
   // Open the session the seeds refer to.
   uint8_t create[40] = {1};
