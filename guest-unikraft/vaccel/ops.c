@@ -181,7 +181,7 @@ int vaccel_fpga_vadd(struct vaccel_session *sess, float a[], float b[],
 }
 
 /* ---- genop: read[0] is the vaccel_op_type_t (uint8), layouts as in
- * runtime/API.md (the same unpacking as runtime/src/genop.cpp). ---------- */
+ * runtime/API.md (the same unpacking as runtime/src/genop.cc). ---------- */
 
 static int scalar(const struct vaccel_arg *a, void *out, size_t size)
 {

@@ -10,7 +10,7 @@ mkdir -p "$OUT/corpus"
 "$ROOT/scripts/install-deps.sh" host >&2
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$ROOT/runtime/plugins/torch" -I"$ROOT/runtime/include" \
-  "$ROOT/runtime/plugins/torch/image_probe.cpp" "$ROOT/tests/torch/fuzz/image_probe_fuzz.cc" -o "$OUT/image_probe_fuzz"
+  "$ROOT/runtime/plugins/torch/image_probe.cc" "$ROOT/tests/torch/fuzz/image_probe_fuzz.cc" -o "$OUT/image_probe_fuzz"
 # seeds: the first 4 KiB of each real image, and a PNG header declaring 100000 x 100000
 for f in "$ROOT"/build/models/images/*; do [ -f "$f" ] && head -c 4096 "$f" >"$OUT/corpus/$(basename "$f")"; done
 printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0' >"$OUT/corpus/huge.png"

@@ -5,10 +5,10 @@
  *
  * Upstream's tests also reach into upstream-private headers. Two kinds:
  *  - test utilities (read a file, join a path, compare list heads, constants
- *    naming env vars): support.cpp implements them here, with the documented
+ *    naming env vars): support.cc implements them here, with the documented
  *    semantics; they test nothing of the runtime.
  *  - private runtime internals (plugin_register, sessions_cleanup, id pools,
- *    ...): a drop-in library has no such symbols. support.cpp defines them as
+ *    ...): a drop-in library has no such symbols. support.cc defines them as
  *    stubs that end the process with exit status 77; the runner counts such a
  *    case as "out of scope" and prints which internal it needed.
  */
@@ -35,7 +35,7 @@ enum { ARG_ARRAY_CAPACITY_DEFAULT = 8 };
 #define CONFIG_PROFILING_ENABLED_ENV "VACCEL_PROFILING_ENABLED"
 #define CONFIG_VERSION_IGNORE_ENV "VACCEL_VERSION_IGNORE"
 
-/* ---- test utilities (implemented in support.cpp) */
+/* ---- test utilities (implemented in support.cc) */
 static inline void list_init(struct vaccel_list_entry *l)
 {
 	l->next = l;

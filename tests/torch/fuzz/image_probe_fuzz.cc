@@ -1,7 +1,7 @@
-// libFuzzer target for the torch plugin's image header parser (runtime/plugins/torch/image_probe.cpp): the
+// libFuzzer target for the torch plugin's image header parser (runtime/plugins/torch/image_probe.cc): the
 // first code that reads a guest's image bytes. Invariants: no crash or out-of-bounds read (ASan), and an
 // accepted header never exceeds the plugin's limits.
-#include "image.hpp"
+#include "image.hh"
 
 #include <cstdlib>
 #include <string>
