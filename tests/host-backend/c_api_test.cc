@@ -42,8 +42,8 @@ struct Host {
   ~Host() { va_host_free(h); }
   // Submits and waits, as the device model would.
   uint32_t run(Chain &c) {
-    EXPECT_EQ(va_host_submit(h, c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()), c.wr_iov.data(),
-                             static_cast<unsigned>(c.wr_iov.size()), &c),
+    EXPECT_EQ(va_host_submit(h, c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()),
+                             c.wr_iov.data(), static_cast<unsigned>(c.wr_iov.size()), &c),
               0);
     std::unique_lock lk(m);
     cv.wait(lk, [&] { return done.count(&c) != 0; });
@@ -68,8 +68,8 @@ TEST(CApi, ConfigFeaturesAndSupportedOps) {
   EXPECT_EQ(cfg.version, static_cast<uint32_t>(VIRTIO_ACCEL_VERSION));
   EXPECT_EQ(cfg.num_request_queues, 2u);
   uint64_t ops = cfg.supported_ops;
-  for (uint32_t op : {VIRTIO_ACCEL_OP_SGEMM, VIRTIO_ACCEL_OP_MINMAX,
-                      VIRTIO_ACCEL_OP_EXEC, VIRTIO_ACCEL_OP_FPGA_VECTORADD})
+  for (uint32_t op : {VIRTIO_ACCEL_OP_SGEMM, VIRTIO_ACCEL_OP_MINMAX, VIRTIO_ACCEL_OP_EXEC,
+                      VIRTIO_ACCEL_OP_FPGA_VECTORADD})
     EXPECT_TRUE(ops >> op & 1) << op;
   // No loaded plugin (cpu, exec) classifies images or does noop; guest code is off.
   EXPECT_FALSE(ops >> VIRTIO_ACCEL_OP_IMAGE_CLASSIFY & 1);
@@ -112,7 +112,8 @@ TEST(CApi, MinmaxAndFpgaOpsReturnPluginResults) {
   Bytes p, in;
   p.u32(5).u32(0).u32(5).u32(0);
   for (double d : data) in.raw(&d, 8);
-  Chain mm(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_MINMAX, {p.v, in.v}, {40, 16})),
+  Chain mm(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                   run_payload(VIRTIO_ACCEL_OP_MINMAX, {p.v, in.v}, {40, 16})),
            kRunBase + 56);
   host.run(mm);
   ASSERT_EQ(mm.status(), VIRTIO_ACCEL_S_OK);
@@ -123,7 +124,8 @@ TEST(CApi, MinmaxAndFpgaOpsReturnPluginResults) {
   EXPECT_EQ(mx, 9);
 
   Chain va(request(VIRTIO_ACCEL_REQ_RUN, 4, s,
-                   run_payload(VIRTIO_ACCEL_OP_FPGA_VECTORADD, {floats({1, 2, 3}), floats({10, 20, 30})}, {12})),
+                   run_payload(VIRTIO_ACCEL_OP_FPGA_VECTORADD,
+                               {floats({1, 2, 3}), floats({10, 20, 30})}, {12})),
            kRunBase + 12);
   host.run(va);
   ASSERT_EQ(va.status(), VIRTIO_ACCEL_S_OK);
@@ -136,7 +138,8 @@ TEST(CApi, MinmaxAndFpgaOpsReturnPluginResults) {
 TEST(CApi, ImageOpWithoutPluginFailsWithNotSupported) {
   Host host;
   uint64_t s = host.session();
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_IMAGE_DETECT, {{1, 2}}, {16})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                  run_payload(VIRTIO_ACCEL_OP_IMAGE_DETECT, {{1, 2}}, {16})),
           kRunBase + 16);
   host.run(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_UNSUPPORTED);
@@ -167,7 +170,8 @@ TEST(CApi, ExecRunsTheAllowListedLibrary) {
   Bytes missing;
   missing.str("no_such_symbol");
   Chain bad(request(VIRTIO_ACCEL_REQ_RUN, 4, s,
-                    run_payload(VIRTIO_ACCEL_OP_EXEC, {lib.v, missing.v, ints({1})}, {4})), kRunBase + 4);
+                    run_payload(VIRTIO_ACCEL_OP_EXEC, {lib.v, missing.v, ints({1})}, {4})),
+            kRunBase + 4);
   host.run(bad);
   EXPECT_EQ(bad.status(), VIRTIO_ACCEL_S_OP_FAILED);
   EXPECT_NE(bad.detail(), 0u);
@@ -319,7 +323,8 @@ TEST(CApi, SizeLimitsBeyondTheWireAreRefused) {
     o.max_request_bytes = c.req;
     o.max_response_bytes = c.resp;
     char err[256] = "";
-    EXPECT_EQ(va_host_new(&o, Host::on_done, nullptr, err, sizeof err), nullptr) << c.req << " " << c.resp;
+    EXPECT_EQ(va_host_new(&o, Host::on_done, nullptr, err, sizeof err), nullptr)
+        << c.req << " " << c.resp;
     EXPECT_NE(std::string(err).find(c.what), std::string::npos) << err;
   }
 }

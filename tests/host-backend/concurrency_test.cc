@@ -64,7 +64,8 @@ TEST(Async, ManyThreadsManySessions) {
       std::vector<uint8_t> data(64 + i, static_cast<uint8_t>(i));
       chains.push_back(std::make_unique<Chain>(
           request(VIRTIO_ACCEL_REQ_RUN, r * kSessions + i, ids[i],
-                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {std::vector<uint8_t>(64 * 4, uint8_t(i))}, {64 * 4})),
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY,
+                              {std::vector<uint8_t>(64 * 4, uint8_t(i))}, {64 * 4})),
           24 + 32 + 64 * 4));
     }
   // Submit from several threads at once.
@@ -136,8 +137,9 @@ TEST(Async, ResetCancelsQueuedAbandonsRunningAndDropsSessions) {
   d.rt.block = true;
   std::vector<std::unique_ptr<Chain>> chains;
   for (int i = 0; i < 10; i++) {
-    chains.push_back(std::make_unique<Chain>(
-        request(VIRTIO_ACCEL_REQ_RUN, i, i % 2 ? s1 : s2, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})), 56));
+    chains.push_back(std::make_unique<Chain>(request(VIRTIO_ACCEL_REQ_RUN, i, i % 2 ? s1 : s2,
+                                                     run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})),
+                                             56));
     ASSERT_EQ(d.submit(*chains.back()), 0);
   }
   d.rt.wait_blocked(2);  // both workers are inside the runtime now

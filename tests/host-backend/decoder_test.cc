@@ -152,7 +152,8 @@ TEST(Decoder, RequestAndResponseSizeLimits) {
   Chain big_in(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
                        run_payload(VIRTIO_ACCEL_OP_OPENCV, {std::vector<uint8_t>(100)}, {})),
                56);
-  Chain big_out(request(VIRTIO_ACCEL_REQ_RUN, 4, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})), 257);
+  Chain big_out(request(VIRTIO_ACCEL_REQ_RUN, 4, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})),
+                257);
   for (Chain *c : {&big_in, &big_out}) {
     d.process(*c);
     EXPECT_EQ(c->status(), VIRTIO_ACCEL_S_MALFORMED);

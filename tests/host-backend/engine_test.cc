@@ -11,17 +11,20 @@ namespace {
 
 constexpr uint64_t kRunBase = 24 + 32;
 
-std::vector<uint8_t> blob_payload(uint32_t type, const std::vector<std::pair<std::string, std::string>> &blobs) {
+std::vector<uint8_t> blob_payload(uint32_t type,
+                                  const std::vector<std::pair<std::string, std::string>> &blobs) {
   Bytes b;
   b.u32(type).u32(static_cast<uint32_t>(blobs.size()));
-  for (auto &[name, data] : blobs) b.u64(data.size()).u32(static_cast<uint32_t>(name.size())).u32(0);
+  for (auto &[name, data] : blobs)
+    b.u64(data.size()).u32(static_cast<uint32_t>(name.size())).u32(0);
   for (auto &[name, data] : blobs) b.str(name).str(data);
   return b.v;
 }
 
 uint64_t register_resource(Device &d, uint64_t s, uint32_t type, const std::string &name = "lib.so",
                            uint32_t *status = nullptr) {
-  Chain c(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 9, s, blob_payload(type, {{name, "abcd"}})), 32);
+  Chain c(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 9, s, blob_payload(type, {{name, "abcd"}})),
+          32);
   d.process(c);
   if (status) *status = c.status();
   return c.status() == VIRTIO_ACCEL_S_OK ? c.rd64(24) : 0;
@@ -136,7 +139,10 @@ TEST(Resources, BlobLayoutMustBeExact) {
   auto p = blob_payload(VIRTIO_ACCEL_RES_DATA, {{"a", "xyz"}, {"b", "12"}});
   for (int delta : {-1, +1}) {
     auto q = p;
-    if (delta < 0) q.pop_back(); else q.push_back(0);
+    if (delta < 0)
+      q.pop_back();
+    else
+      q.push_back(0);
     Chain c(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 1, s, q), 32);
     d.process(c);
     EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_MALFORMED) << delta;
@@ -159,11 +165,13 @@ TEST(Resources, CountAndByteQuotas) {
   EXPECT_EQ(register_resource(d, s, VIRTIO_ACCEL_RES_DATA, "b", &st), 0u);  // 8 > 6
   EXPECT_EQ(st, VIRTIO_ACCEL_S_QUOTA);
   Chain small(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 9, s,
-                      blob_payload(VIRTIO_ACCEL_RES_DATA, {{"c", "z"}})), 32);
+                      blob_payload(VIRTIO_ACCEL_RES_DATA, {{"c", "z"}})),
+              32);
   d.process(small);
   EXPECT_EQ(small.status(), VIRTIO_ACCEL_S_OK);
   Chain third(request(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, 9, s,
-                      blob_payload(VIRTIO_ACCEL_RES_DATA, {{"d", ""}})), 32);
+                      blob_payload(VIRTIO_ACCEL_RES_DATA, {{"d", ""}})),
+              32);
   d.process(third);
   EXPECT_EQ(third.status(), VIRTIO_ACCEL_S_QUOTA) << "count quota";
 }
@@ -180,7 +188,9 @@ TEST(Run, NoopReportsExecutor) {
 
 TEST(Run, UnknownSessionIsNoSession) {
   Device d;
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, 0x100000005ull, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})), 56);
+  Chain c(
+      request(VIRTIO_ACCEL_REQ_RUN, 3, 0x100000005ull, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})),
+      56);
   d.process(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_NO_SESSION);
 }
@@ -191,7 +201,8 @@ TEST(Run, OpsTheRuntimeLacksAreUnsupported) {
   d.engine = std::make_unique<Engine>(&d.rt, EngineOptions{});
   uint64_t s = d.create_session();
   Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {{1, 2, 3, 4}}, {4})), 24 + 32 + 4);
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {{1, 2, 3, 4}}, {4})),
+          24 + 32 + 4);
   d.process(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_UNSUPPORTED);
 }
@@ -242,9 +253,10 @@ TEST_P(SgemmShapes, ResultMatchesReferenceWhateverTheFragmentation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, SgemmShapes,
-                         ::testing::Values(SgemmCase{1, 1, 1}, SgemmCase{2, 3, 4}, SgemmCase{7, 5, 3},
-                                           SgemmCase{16, 16, 16}, SgemmCase{0, 4, 4},
-                                           SgemmCase{4, 0, 4}, SgemmCase{4, 4, 0}));
+                         ::testing::Values(SgemmCase{1, 1, 1}, SgemmCase{2, 3, 4},
+                                           SgemmCase{7, 5, 3}, SgemmCase{16, 16, 16},
+                                           SgemmCase{0, 4, 4}, SgemmCase{4, 0, 4},
+                                           SgemmCase{4, 4, 0}));
 
 TEST(Run, SgemmSizesThatWouldOverreadAreBadArgs) {
   Device d;
@@ -254,21 +266,23 @@ TEST(Run, SgemmSizesThatWouldOverreadAreBadArgs) {
     std::vector<uint8_t> params;
     uint64_t out;
   } cases[] = {
-      {sgemm_params(2, 2, 2, 1, 2, 2, 1, 0), 16},            // lda < k
-      {sgemm_params(2, 2, 2, 2, 2, 1, 1, 0), 16},            // ldc < n
-      {sgemm_params(3, 2, 2, 2, 2, 2, 1, 0), 24},            // A holds 2 rows, m = 3
-      {sgemm_params(2, 2, 2, 2, 2, 2, 1, 0), 15},            // C output short
-      {sgemm_params(-1, 2, 2, 2, 2, 2, 1, 0), 16},           // negative
-      {sgemm_params(1ll << 40, 1, 1, 1, 1, 1, 1, 0), 16},    // huge
-      {sgemm_params(2, 2, 2, 1ll << 62, 2, 2, 1, 0), 16},    // huge leading dim
+      {sgemm_params(2, 2, 2, 1, 2, 2, 1, 0), 16},          // lda < k
+      {sgemm_params(2, 2, 2, 2, 2, 1, 1, 0), 16},          // ldc < n
+      {sgemm_params(3, 2, 2, 2, 2, 2, 1, 0), 24},          // A holds 2 rows, m = 3
+      {sgemm_params(2, 2, 2, 2, 2, 2, 1, 0), 15},          // C output short
+      {sgemm_params(-1, 2, 2, 2, 2, 2, 1, 0), 16},         // negative
+      {sgemm_params(1ll << 40, 1, 1, 1, 1, 1, 1, 0), 16},  // huge
+      {sgemm_params(2, 2, 2, 1ll << 62, 2, 2, 1, 0), 16},  // huge leading dim
   };
   for (auto &cs : cases) {
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_SGEMM, {cs.params, A, B, {}}, {cs.out})),
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                    run_payload(VIRTIO_ACCEL_OP_SGEMM, {cs.params, A, B, {}}, {cs.out})),
             kRunBase + cs.out);
     d.process(c);
     EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS);
   }
-  Chain wrong_count(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_SGEMM, {A}, {})), 56);
+  Chain wrong_count(
+      request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_SGEMM, {A}, {})), 56);
   d.process(wrong_count);
   EXPECT_EQ(wrong_count.status(), VIRTIO_ACCEL_S_BAD_ARGS);
 }
@@ -279,33 +293,39 @@ TEST(Run, FpgaAndMinmaxSchemas) {
   auto v4 = floats({1, 2, 3, 4});
   // mmult needs a square element count; 3 elements is not.
   Chain mm(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                   run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {floats({1, 2, 3}), floats({1, 2, 3})}, {12})),
+                   run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {floats({1, 2, 3}), floats({1, 2, 3})},
+                               {12})),
            kRunBase + 12);
   d.process(mm);
   EXPECT_EQ(mm.status(), VIRTIO_ACCEL_S_BAD_ARGS);
   Chain vadd(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                     run_payload(VIRTIO_ACCEL_OP_FPGA_VECTORADD, {v4, floats({1})}, {16})), kRunBase + 16);
+                     run_payload(VIRTIO_ACCEL_OP_FPGA_VECTORADD, {v4, floats({1})}, {16})),
+             kRunBase + 16);
   d.process(vadd);
   EXPECT_EQ(vadd.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "lengths must agree";
   Chain par(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                    run_payload(VIRTIO_ACCEL_OP_FPGA_PARALLEL, {v4, v4}, {16, 8})), kRunBase + 24);
+                    run_payload(VIRTIO_ACCEL_OP_FPGA_PARALLEL, {v4, v4}, {16, 8})),
+            kRunBase + 24);
   d.process(par);
   EXPECT_EQ(par.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "second output too small";
   Bytes mp;
   mp.u32(3).u32(0).u32(10).u32(0);
   std::vector<uint8_t> three(24);
-  Chain mmx(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp.v, three}, {24, 16})),
+  Chain mmx(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                    run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp.v, three}, {24, 16})),
             kRunBase + 40);
   d.process(mmx);
   EXPECT_EQ(mmx.status(), VIRTIO_ACCEL_S_OK);
   Chain mmx_short(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                          run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp.v, three}, {24, 15})), kRunBase + 39);
+                          run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp.v, three}, {24, 15})),
+                  kRunBase + 39);
   d.process(mmx_short);
   EXPECT_EQ(mmx_short.status(), VIRTIO_ACCEL_S_BAD_ARGS);
   Bytes mp_res;
   mp_res.u32(3).u32(0).u32(10).u32(1);
   Chain mmx_res(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                        run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp_res.v, three}, {24, 16})), kRunBase + 40);
+                        run_payload(VIRTIO_ACCEL_OP_MINMAX, {mp_res.v, three}, {24, 16})),
+                kRunBase + 40);
   d.process(mmx_res);
   EXPECT_EQ(mmx_res.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "reserved parameter field";
 }
@@ -314,14 +334,19 @@ TEST(Run, ResourceIdOnlyForOpsThatTakeOne) {
   Device d;
   uint64_t s = d.create_session();
   uint64_t model = register_resource(d, s, VIRTIO_ACCEL_RES_MODEL);
-  Chain noop(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}, model)), 56);
+  Chain noop(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}, model)),
+             56);
   d.process(noop);
   EXPECT_EQ(noop.status(), VIRTIO_ACCEL_S_BAD_ARGS);
   uint64_t data = register_resource(d, s, VIRTIO_ACCEL_RES_DATA);
-  Chain load(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, data)), 56);
+  Chain load(
+      request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, data)),
+      56);
   d.process(load);
   EXPECT_EQ(load.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "a DATA resource is no model";
-  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, model)), 56);
+  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                   run_payload(VIRTIO_ACCEL_OP_TF_MODEL_LOAD, {}, {}, model)),
+           56);
   d.process(ok);
   EXPECT_EQ(ok.status(), VIRTIO_ACCEL_S_OK);
 }
@@ -346,10 +371,12 @@ TEST(Tensors, ModelRunLayoutIsValidatedBeforeTheRuntime) {
 
   TensorIn short_data = good;
   short_data.data.resize(23);
-  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {short_data}, {{}}, {24}), VIRTIO_ACCEL_S_BAD_ARGS);
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {short_data}, {{}}, {24}),
+            VIRTIO_ACCEL_S_BAD_ARGS);
   TensorIn too_many_dims{{}, tensor_desc(kTorchFloat, {1, 1, 1, 1, 1, 1, 1, 1}), {0, 0, 0, 0}};
   too_many_dims.desc[4] = 9;  // nr_dims = 9
-  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {too_many_dims}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {too_many_dims}, {{}}, {4}),
+            VIRTIO_ACCEL_S_BAD_ARGS);
   TensorIn negative{{}, tensor_desc(kTorchFloat, {-1}), {}};
   EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {negative}, {{}}, {4}), VIRTIO_ACCEL_S_BAD_ARGS);
   TensorIn stray_dim{{}, tensor_desc(kTorchFloat, {1}), std::vector<uint8_t>(4)};
@@ -363,8 +390,8 @@ TEST(Tensors, ModelRunLayoutIsValidatedBeforeTheRuntime) {
   with_node.node = {1, 0, 0, 0, 'x'};
   EXPECT_EQ(run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, {with_node}, {{}}, {24}), VIRTIO_ACCEL_S_BAD_ARGS)
       << "only TF has nodes";
-  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN, {{{}, tensor_desc(1, {1}), std::vector<uint8_t>(4)}}, {{}},
-                {4}, {1}),
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN,
+                {{{}, tensor_desc(1, {1}), std::vector<uint8_t>(4)}}, {{}}, {4}, {1}),
             VIRTIO_ACCEL_S_BAD_ARGS)
       << "TFLite takes no run options";
 
@@ -374,15 +401,17 @@ TEST(Tensors, ModelRunLayoutIsValidatedBeforeTheRuntime) {
   TensorIn tf_in{node.v, tensor_desc(kTfFloat, {2}), std::vector<uint8_t>(8)};
   Bytes onode;
   onode.u32(1).str("out");
-  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TF_MODEL_RUN, {tf_in}, {onode.v}, {8}, {1, 2, 3}), VIRTIO_ACCEL_S_OK);
+  EXPECT_EQ(run(VIRTIO_ACCEL_OP_TF_MODEL_RUN, {tf_in}, {onode.v}, {8}, {1, 2, 3}),
+            VIRTIO_ACCEL_S_OK);
   TensorIn no_id{{1, 2}, tensor_desc(kTfFloat, {2}), std::vector<uint8_t>(8)};
   EXPECT_EQ(run(VIRTIO_ACCEL_OP_TF_MODEL_RUN, {no_id}, {onode.v}, {8}), VIRTIO_ACCEL_S_BAD_ARGS);
 
   // Counts must match the layout the params announce.
   // (params announce 2 inputs, 1 output; the chain carries 1 input)
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN,
-                                                          {{2, 0, 0, 0, 1, 0, 0, 0}, {}, {}, good.desc, good.data, {}},
-                                                          {80, 24}, model)),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                  run_payload(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN,
+                              {{2, 0, 0, 0, 1, 0, 0, 0}, {}, {}, good.desc, good.data, {}},
+                              {80, 24}, model)),
           kRunBase + 104);
   d.process(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS);
@@ -396,9 +425,10 @@ TEST(Tensors, TorchSgemmSizesCoverMNK) {
   auto da = tensor_desc(7, {2, 4}), db = tensor_desc(7, {4, 3}), dc = tensor_desc(7, {2, 3});
   std::vector<uint8_t> a(2 * 4 * 4), b(4 * 3 * 4), c(2 * 3 * 4);
   auto make = [&](std::vector<uint8_t> params, std::vector<uint8_t> bb) {
-    Chain ch(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                     run_payload(VIRTIO_ACCEL_OP_TORCH_SGEMM, {params, da, a, db, bb, dc, c}, {80, 24})),
-             kRunBase + 104);
+    Chain ch(
+        request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                run_payload(VIRTIO_ACCEL_OP_TORCH_SGEMM, {params, da, a, db, bb, dc, c}, {80, 24})),
+        kRunBase + 104);
     d.process(ch);
     return ch.status();
   };
@@ -413,7 +443,8 @@ TEST(Staging, ArgumentsReachTheRuntimeInHostMemoryOnly) {
   Device d;
   uint64_t s = d.create_session();
   std::vector<uint8_t> data(1 << 20, 0x5A);
-  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()}));
+  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                     run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()}));
   size_t hdr_len = req.size() - data.size();
   // Header in one segment, the 1 MiB argument in its own (as the driver does).
   Chain c(req, kRunBase + data.size(), {hdr_len}, {kRunBase});
@@ -434,9 +465,11 @@ TEST(ZeroCopy, FragmentedArgumentsAreGatheredAndScattered) {
   uint64_t s = d.create_session();
   std::vector<uint8_t> data(4096);
   for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<uint8_t>(i * 7);
-  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()}));
+  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                     run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()}));
   size_t hdr_len = req.size() - data.size();
-  Chain c(req, kRunBase + data.size(), {hdr_len, hdr_len + 1000}, {kRunBase, kRunBase + 3000}, true);
+  Chain c(req, kRunBase + data.size(), {hdr_len, hdr_len + 1000}, {kRunBase, kRunBase + 3000},
+          true);
   d.process(c);
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
   EXPECT_TRUE(std::equal(data.begin(), data.end(), c.wr.begin() + kRunBase));
@@ -462,7 +495,8 @@ TEST(DoubleFetch, GuestRewritingItsRequestMidOpChangesNothing) {
   Device d;
   uint64_t s = d.create_session();
   std::vector<uint8_t> data(64, 7);
-  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {64}));
+  auto req = request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                     run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {64}));
   Chain c(req, kRunBase + 64);
   // While the op runs, the "guest" inflates every length field it sent.
   d.rt.on_run = [&] {
@@ -483,23 +517,30 @@ TEST(Policy, ExecNeedsTheAllowList) {
   lib_ok.str("/opt/ok.so");
   lib_bad.str("/lib/x86_64-linux-gnu/libc.so.6");
   sym.str("fn");
-  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_ok.v, sym.v, {1}}, {4})),
+  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                   run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_ok.v, sym.v, {1}}, {4})),
            kRunBase + 4);
   d.process(ok);
   EXPECT_EQ(ok.status(), VIRTIO_ACCEL_S_OK);
   EXPECT_EQ(d.rt.last_in.size(), 1u) << "library and symbol are not passed as arguments";
-  Chain bad(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_bad.v, sym.v}, {})), 56);
+  Chain bad(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                    run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_bad.v, sym.v}, {})),
+            56);
   d.process(bad);
   EXPECT_EQ(bad.status(), VIRTIO_ACCEL_S_DENIED);
   Bytes nul;
   nul.str(std::string("/opt/ok.so\0x", 12));
-  Chain embedded(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {nul.v, sym.v}, {})), 56);
+  Chain embedded(
+      request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {nul.v, sym.v}, {})),
+      56);
   d.process(embedded);
   EXPECT_EQ(embedded.status(), VIRTIO_ACCEL_S_BAD_ARGS);
 
   Device closed;  // no allow-list at all
   uint64_t s2 = closed.create_session();
-  Chain denied(request(VIRTIO_ACCEL_REQ_RUN, 3, s2, run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_ok.v, sym.v}, {})), 56);
+  Chain denied(request(VIRTIO_ACCEL_REQ_RUN, 3, s2,
+                       run_payload(VIRTIO_ACCEL_OP_EXEC, {lib_ok.v, sym.v}, {})),
+               56);
   closed.process(denied);
   EXPECT_EQ(denied.status(), VIRTIO_ACCEL_S_DENIED);
   EXPECT_EQ(closed.engine->supported_ops() >> VIRTIO_ACCEL_OP_EXEC & 1, 0u);
@@ -512,7 +553,8 @@ TEST(Policy, GuestCodeNeedsOptInAndALibResource) {
   uint64_t s = closed.create_session();
   uint64_t lib = register_resource(closed, s, VIRTIO_ACCEL_RES_LIB);
   Chain denied(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                       run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib)), 56);
+                       run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib)),
+               56);
   closed.process(denied);
   EXPECT_EQ(denied.status(), VIRTIO_ACCEL_S_DENIED);
 
@@ -522,15 +564,20 @@ TEST(Policy, GuestCodeNeedsOptInAndALibResource) {
   s = open.create_session();
   lib = register_resource(open, s, VIRTIO_ACCEL_RES_LIB);
   uint64_t data = register_resource(open, s, VIRTIO_ACCEL_RES_DATA);
-  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib)), 56);
+  Chain ok(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                   run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib)),
+           56);
   open.process(ok);
   EXPECT_EQ(ok.status(), VIRTIO_ACCEL_S_OK);
   Chain not_lib(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                        run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, data)), 56);
+                        run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, data)),
+                56);
   open.process(not_lib);
   EXPECT_EQ(not_lib.status(), VIRTIO_ACCEL_S_BAD_ARGS);
-  Chain unknown(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                        run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib + (1ull << 32))), 56);
+  Chain unknown(
+      request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+              run_payload(VIRTIO_ACCEL_OP_EXEC_WITH_RESOURCE, {sym.v}, {}, lib + (1ull << 32))),
+      56);
   open.process(unknown);
   EXPECT_EQ(unknown.status(), VIRTIO_ACCEL_S_NO_RESOURCE);
 }
@@ -585,22 +632,25 @@ TEST(Stats, CountHostCopiesPerArgumentByte) {
   Device d;
   uint64_t s = d.create_session();
   std::vector<uint8_t> data(300000, 3);
-  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
           kRunBase + data.size());
   d.process(a);
   ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
-  Chain o(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2}}, {1000})), kRunBase + 1000);
+  Chain o(
+      request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2}}, {1000})),
+      kRunBase + 1000);
   d.process(o);
   ASSERT_EQ(o.status(), VIRTIO_ACCEL_S_OK);
 
   Chain st(request(VIRTIO_ACCEL_REQ_STATS_GET, 3, 0, {}), 24 + sizeof(struct virtio_accel_stats));
   EXPECT_EQ(d.process(st), 24u + 104u);
   EXPECT_EQ(st.payload_len(), 104u);
-  EXPECT_EQ(st.rd64(24 + 64), data.size() + 2);          // arg_bytes_in
-  EXPECT_EQ(st.rd64(24 + 72), data.size() + 1000);       // arg_bytes_out
-  EXPECT_EQ(st.rd64(24 + 80), data.size() + 2);          // copied_in
-  EXPECT_EQ(st.rd64(24 + 88), data.size() + 1000);       // copied_out
-  EXPECT_EQ(st.rd64(24 + 96), 1000u);                    // zero_filled: OPENCV only
+  EXPECT_EQ(st.rd64(24 + 64), data.size() + 2);     // arg_bytes_in
+  EXPECT_EQ(st.rd64(24 + 72), data.size() + 1000);  // arg_bytes_out
+  EXPECT_EQ(st.rd64(24 + 80), data.size() + 2);     // copied_in
+  EXPECT_EQ(st.rd64(24 + 88), data.size() + 1000);  // copied_out
+  EXPECT_EQ(st.rd64(24 + 96), 1000u);               // zero_filled: OPENCV only
 
   Chain v0(request(VIRTIO_ACCEL_REQ_STATS_GET, 4, 0, {}), 24 + VIRTIO_ACCEL_STATS_V0_SIZE);
   EXPECT_EQ(d.process(v0), 24u + 64u);

@@ -33,7 +33,8 @@ struct Host {
     self->done[req] = completed;
     self->cv.notify_all();
   }
-  explicit Host(const char *allow = VA_EXEC_LIB, const char *plugins = VA_PLUGINS, bool guest_code = false) {
+  explicit Host(const char *allow = VA_EXEC_LIB, const char *plugins = VA_PLUGINS,
+                bool guest_code = false) {
     va_host_options o;
     va_host_options_init(&o);
     o.plugins = plugins;
@@ -48,8 +49,8 @@ struct Host {
     if (h) va_host_free(h);
   }
   int submit(Chain &c) {
-    return va_host_submit(h, c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()), c.wr_iov.data(),
-                          static_cast<unsigned>(c.wr_iov.size()), &c);
+    return va_host_submit(h, c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()),
+                          c.wr_iov.data(), static_cast<unsigned>(c.wr_iov.size()), &c);
   }
   int run(Chain &c) {
     EXPECT_EQ(submit(c), 0);
@@ -71,11 +72,13 @@ struct Host {
     EXPECT_EQ(va_host_get_counter(h, name, &v), 0) << name;
     return v;
   }
-  Chain exec(uint64_t s, const char *lib, const std::string &sym, std::vector<uint8_t> arg, uint64_t out) {
+  Chain exec(uint64_t s, const char *lib, const std::string &sym, std::vector<uint8_t> arg,
+             uint64_t out) {
     Bytes l, y;
     l.str(lib);
     y.str(sym);
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, arg}, {out})),
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                    run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, arg}, {out})),
             kRunBase + out);
     run(c);
     return c;
@@ -100,8 +103,8 @@ void in_child(void (*fn)()) {
 
 // The calls issue 9 reproduced through an allow-listed library: each one
 // resolves through the library's dependencies (libc), none is defined in it.
-const char *const kDependencySymbols[] = {"exit", "_exit", "fork", "pause", "setcontext", "abort",
-                                          "free", "system", "execve"};
+const char *const kDependencySymbols[] = {"exit",  "_exit", "fork",   "pause", "setcontext",
+                                          "abort", "free",  "system", "execve"};
 
 TEST(HostileCApi1, DependencySymbolsOfALibraryOnlyEntryAreNeverCalled) {
   Host host;  // exec-allowlist = the test library, no symbol list
@@ -129,7 +132,8 @@ TEST(HostileCApi1, TheRuntimeApiAndGenopFollowTheSameRule) {
   vaccel_session sess{};
   ASSERT_EQ(vaccel_session_init(&sess, 0), VACCEL_OK);
   uint32_t in = 5, out = 0;
-  vaccel_arg rd{&in, sizeof in, VACCEL_ARG_RAW, 0, false}, wr{&out, sizeof out, VACCEL_ARG_RAW, 0, false};
+  vaccel_arg rd{&in, sizeof in, VACCEL_ARG_RAW, 0, false},
+      wr{&out, sizeof out, VACCEL_ARG_RAW, 0, false};
   for (const char *sym : kDependencySymbols)
     EXPECT_EQ(vaccel_exec(&sess, VA_EXEC_LIB, sym, &rd, 1, &wr, 1), VACCEL_EPERM) << sym;
   EXPECT_EQ(vaccel_exec(&sess, VA_EXEC_LIB, "va_test_double", &rd, 1, &wr, 1), VACCEL_OK);
@@ -143,7 +147,8 @@ TEST(HostileCApi1, TheRuntimeApiAndGenopFollowTheSameRule) {
                      rd};
   EXPECT_EQ(vaccel_genop(&sess, g, 4, &wr, 1), VACCEL_EPERM);
   // A library outside the list is refused before it is even loaded.
-  EXPECT_EQ(vaccel_exec(&sess, "/lib/x86_64-linux-gnu/libc.so.6", "getpid", &rd, 1, &wr, 1), VACCEL_EPERM);
+  EXPECT_EQ(vaccel_exec(&sess, "/lib/x86_64-linux-gnu/libc.so.6", "getpid", &rd, 1, &wr, 1),
+            VACCEL_EPERM);
   vaccel_session_release(&sess);
 }
 
@@ -152,7 +157,8 @@ void symbol_list_child() {
   Host host(allow.c_str());
   uint64_t s = host.session();
   EXPECT_EQ(host.exec(s, VA_EXEC_LIB, "va_test_double", u32s({1}), 4).status(), VIRTIO_ACCEL_S_OK);
-  EXPECT_EQ(host.exec(s, VA_EXEC_LIB, "va_test_sleep_ms", u32s({1}), 4).status(), VIRTIO_ACCEL_S_DENIED);
+  EXPECT_EQ(host.exec(s, VA_EXEC_LIB, "va_test_sleep_ms", u32s({1}), 4).status(),
+            VIRTIO_ACCEL_S_DENIED);
   EXPECT_EQ(host.exec(s, VA_EXEC_LIB, "exit", u32s({1}), 4).status(), VIRTIO_ACCEL_S_DENIED);
   // The runtime enforces the same list for direct API calls.
   vaccel_session sess{};
@@ -187,7 +193,8 @@ void guest_code_child() {
     host.run(c);
     return c;
   };
-  for (const char *sym : kDependencySymbols) EXPECT_NE(call(sym).status(), VIRTIO_ACCEL_S_OK) << sym;
+  for (const char *sym : kDependencySymbols)
+    EXPECT_NE(call(sym).status(), VIRTIO_ACCEL_S_OK) << sym;
   Chain ok = call("va_test_double");
   ASSERT_EQ(ok.status(), VIRTIO_ACCEL_S_OK);
   EXPECT_EQ(ok.rd32(kRunBase), 8u);
@@ -203,13 +210,15 @@ TEST(HostileCApi2, ResetDuringALongHostOpIsBoundedAndLeavesGuestMemoryAlone) {
   Bytes l, y;
   l.str(VA_EXEC_LIB);
   y.str("va_test_sleep_ms");
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 9, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, u32s({3000})}, {64})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 9, s,
+                  run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, u32s({3000})}, {64})),
           kRunBase + 64);
   ASSERT_EQ(host.submit(c), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the op is sleeping now
   auto t0 = std::chrono::steady_clock::now();
   va_host_reset(host.h);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("va_host_reset during a 3 s host op: %.3f ms\n", ms);
   EXPECT_LT(ms, 1000.0) << "reset waited for the running op";
   {
@@ -222,7 +231,8 @@ TEST(HostileCApi2, ResetDuringALongHostOpIsBoundedAndLeavesGuestMemoryAlone) {
   va_host_get_stats(host.h, &st);
   EXPECT_EQ(st.in_flight, 0u);
   std::fill(c.wr.begin(), c.wr.end(), 0x5C);
-  while (host.counter("abandoned-running") != 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (host.counter("abandoned-running") != 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (uint8_t b : c.wr) ASSERT_EQ(b, 0x5C) << "written after reset returned";
   EXPECT_EQ(host.counter("abandoned"), 1u);
   EXPECT_NE(host.session(), 0u) << "device usable after reset";
@@ -234,17 +244,20 @@ void free_child() {
   Bytes l, y;
   l.str(VA_EXEC_LIB);
   y.str("va_test_sleep_ms");
-  auto *c = new Chain(request(VIRTIO_ACCEL_REQ_RUN, 9, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, u32s({3000})}, {4})),
+  auto *c = new Chain(request(VIRTIO_ACCEL_REQ_RUN, 9, s,
+                              run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, u32s({3000})}, {4})),
                       kRunBase + 4);
   ASSERT_EQ(host->submit(*c), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto t0 = std::chrono::steady_clock::now();
   va_host_free(host->h);  // unplug
   host->h = nullptr;
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("va_host_free during a 3 s host op: %.3f ms\n", ms);
   EXPECT_LT(ms, 1000.0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(3500));  // the op ends, then the backend frees itself
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(3500));  // the op ends, then the backend frees itself
 }
 
 TEST(HostileCApi2, UnplugDuringALongHostOpIsBounded) { in_child(free_child); }
@@ -260,11 +273,13 @@ TEST(HostileCApi3, CpuMmultIsBlasBackedAndAccurate) {
     a[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1;
     b[i] = static_cast<float>((i * 53) % 97) / 48.0f - 1;
   }
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {floats(a), floats(b)}, {n * n * 4})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {floats(a), floats(b)}, {n * n * 4})),
           kRunBase + n * n * 4);
   auto t0 = std::chrono::steady_clock::now();
   host.run(c);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
   std::printf("fpga_mmult n=%zu on the cpu plugin: %.1f ms\n", n, ms);
   for (size_t i = 0; i < n; i += 37)
@@ -284,7 +299,8 @@ TEST(HostileCApi6, StagingIsVisibleAsACounterWithItsBudget) {
   uint64_t s = host.session();
   EXPECT_EQ(host.counter("staging-limit"), (256ull << 20) * 2 + (16ull << 20));
   std::vector<uint8_t> data(1 << 20, 3);
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
           kRunBase + data.size());
   host.run(c);
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
@@ -300,7 +316,8 @@ TEST(HostileCApi6, CopiesPerArgumentByteAreCounters) {
   uint64_t s = host.session();
   std::vector<uint8_t> data(3 << 20, 5);
   for (int i = 0; i < 2; i++) {
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2 + i, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2 + i, s,
+                    run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {data}, {data.size()})),
             kRunBase + data.size());
     host.run(c);
     ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
@@ -341,14 +358,18 @@ TEST(HostileCApiRacing, AGuestRewritingItsChainsNeverHurtsTheHost) {
   for (int i = 0; i < 6; i++) {
     std::vector<uint8_t> body;
     if (i % 3 == 0)
-      body = run_payload(VIRTIO_ACCEL_OP_SGEMM, {sgemm_params(n, n, n, n, n, n, 1, 1), floats(a), floats(a), floats(a)},
+      body = run_payload(VIRTIO_ACCEL_OP_SGEMM,
+                         {sgemm_params(n, n, n, n, n, n, 1, 1), floats(a), floats(a), floats(a)},
                          {static_cast<uint64_t>(n * n * 4)});
     else if (i % 3 == 1)
-      body = run_payload(VIRTIO_ACCEL_OP_MINMAX, {mm.v, std::vector<uint8_t>(64 * 8, 0x3f)}, {64 * 8, 16});
+      body = run_payload(VIRTIO_ACCEL_OP_MINMAX, {mm.v, std::vector<uint8_t>(64 * 8, 0x3f)},
+                         {64 * 8, 16});
     else
-      body = run_payload(VIRTIO_ACCEL_OP_FPGA_PARALLEL, {floats(a), floats(a)}, {n * n * 4, n * n * 4});
-    chains.push_back(std::make_unique<Chain>(request(VIRTIO_ACCEL_REQ_RUN, i, s, body), kRunBase + 2 * n * n * 4 + 64,
-                                             std::vector<size_t>{24, 61, 130}, std::vector<size_t>{8, 100}));
+      body = run_payload(VIRTIO_ACCEL_OP_FPGA_PARALLEL, {floats(a), floats(a)},
+                         {n * n * 4, n * n * 4});
+    chains.push_back(std::make_unique<Chain>(
+        request(VIRTIO_ACCEL_REQ_RUN, i, s, body), kRunBase + 2 * n * n * 4 + 64,
+        std::vector<size_t>{24, 61, 130}, std::vector<size_t>{8, 100}));
   }
   std::atomic<bool> stop{false};
   std::thread racer([&] {
@@ -357,7 +378,7 @@ TEST(HostileCApiRacing, AGuestRewritingItsChainsNeverHurtsTheHost) {
       for (auto &c : chains) {
         x = x * 1664525 + 1013904223;
         c->rd[x % 200 % c->rd.size()] ^= static_cast<uint8_t>(x >> 24);  // headers and tables
-        c->rd[x % c->rd.size()] ^= 0x80;                                  // and data
+        c->rd[x % c->rd.size()] ^= 0x80;                                 // and data
       }
   });
   for (int round = 0; round < 100; round++)

@@ -33,7 +33,8 @@ TEST(Hostile1, ExecAllowListIsPerSymbolWhenSymbolsAreListed) {
     Bytes l, y;
     l.str(lib);
     y.str(sym);
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v}, {})), 56);
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v}, {})),
+            56);
     d.process(c);
     return c.status();
   };
@@ -111,14 +112,16 @@ TEST(Hostile2, ResetDuringALongOpReturnsAndNeverWritesGuestMemoryLater) {
   uint64_t s = d.session();
   d.rt.block = true;  // the op runs "forever" until released
   std::vector<uint8_t> in(4096, 0x42);
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 7, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {in}, {4096})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 7, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {in}, {4096})),
           kRunBase + 4096);
   ASSERT_EQ(d.submit(c), 0);
   d.rt.wait_blocked(1);
   auto t0 = std::chrono::steady_clock::now();
   d.pool->reset();
   d.engine->reset();
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("reset with a running op took %.3f ms\n", ms);
   ASSERT_EQ(d.done.count(&c), 1u) << "reset must complete the request itself";
   EXPECT_FALSE(d.done[&c]);
@@ -147,7 +150,8 @@ TEST(Hostile2, SessionCreatedByAnAbandonedRequestDoesNotSurviveTheReset) {
   EXPECT_FALSE(d.done[&c]);
   d.rt.release();
   while (d.pool->abandoned_running() != 0) std::this_thread::yield();
-  EXPECT_EQ(d.engine->table().held_sessions(), 0u) << "a session nobody knows about survived the reset";
+  EXPECT_EQ(d.engine->table().held_sessions(), 0u)
+      << "a session nobody knows about survived the reset";
   EXPECT_EQ(d.rt.live_sessions, 0);
   EXPECT_EQ(c.wr[0], 0xEE);
 }
@@ -161,8 +165,10 @@ TEST(Hostile3, PredictableWorkAboveTheBoundIsRefused) {
   uint64_t s = d.create_session();
   auto sgemm = [&](int64_t m, int64_t n, int64_t k) {
     auto body = run_payload(VIRTIO_ACCEL_OP_SGEMM,
-                            {sgemm_params(m, n, k, k, n, n, 1, 0), std::vector<uint8_t>(m * k * 4),
-                             std::vector<uint8_t>(k * n * 4), {}},
+                            {sgemm_params(m, n, k, k, n, n, 1, 0),
+                             std::vector<uint8_t>(m * k * 4),
+                             std::vector<uint8_t>(k * n * 4),
+                             {}},
                             {static_cast<uint64_t>(m * n * 4)});
     Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s, body), kRunBase + m * n * 4);
     d.process(c);
@@ -172,7 +178,8 @@ TEST(Hostile3, PredictableWorkAboveTheBoundIsRefused) {
   EXPECT_EQ(sgemm(100, 100, 101), VIRTIO_ACCEL_S_QUOTA);
   auto mmult = [&](uint64_t n) {
     std::vector<uint8_t> a(n * n * 4);
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {a, a}, {n * n * 4})),
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                    run_payload(VIRTIO_ACCEL_OP_FPGA_MMULT, {a, a}, {n * n * 4})),
             kRunBase + n * n * 4);
     d.process(c);
     return c.status();
@@ -222,7 +229,8 @@ TEST(Hostile4, GuestTriggeredMessagesAreRateLimitedAndEscaped) {
   l.str("/opt/a.so");
   y.str("x\n1796000000.000000 - <ERROR> forged line\x1b[2J");
   for (int i = 0; i < 1000; i++) {
-    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v}, {})), 56);
+    Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v}, {})),
+            56);
     d.process(c);
     ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_DENIED);
   }
@@ -241,7 +249,8 @@ TEST(Hostile4, MinmaxWithLowAboveHighIsRefusedByTheSchema) {
   p.u32(1).u32(10).u32(5).u32(0);  // ndata 1, low 10 > high 5
   double x = 1;
   data.raw(&x, 8);
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_MINMAX, {p.v, data.v}, {8, 16})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s,
+                  run_payload(VIRTIO_ACCEL_OP_MINMAX, {p.v, data.v}, {8, 16})),
           kRunBase + 24);
   d.process(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS);
@@ -254,22 +263,27 @@ TEST(Hostile5, AliasedReadableAndWritableDescriptorsNeverReachAnOpAsOverlap) {
   uint64_t s = d.create_session();
   const int64_t n = 8;
   std::vector<float> A(n * n, 1), B(n * n, 2), C(n * n, 3);
-  auto body = run_payload(VIRTIO_ACCEL_OP_SGEMM, {sgemm_params(n, n, n, n, n, n, 1, 1), floats(A), floats(B), floats(C)},
+  auto body = run_payload(VIRTIO_ACCEL_OP_SGEMM,
+                          {sgemm_params(n, n, n, n, n, n, 1, 1), floats(A), floats(B), floats(C)},
                           {static_cast<uint64_t>(n * n * 4)});
   Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, body), kRunBase + n * n * 4);
   // The guest points its output descriptor at the very bytes of its C input.
   size_t cin_off = c.rd.size() - n * n * 4;
-  struct iovec wr[2] = {{c.wr.data(), kRunBase}, {c.rd.data() + cin_off, static_cast<size_t>(n * n * 4)}};
+  struct iovec wr[2] = {{c.wr.data(), kRunBase},
+                        {c.rd.data() + cin_off, static_cast<size_t>(n * n * 4)}};
   struct iovec rd[1] = {{c.rd.data(), c.rd.size()}};
   d.engine->process(rd, 1, wr, 2, &d.scratch);
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
   // Every pair of arguments the op saw is disjoint.
   std::vector<std::pair<const uint8_t *, uint64_t>> all;
-  for (size_t i = 0; i < d.rt.last_in.size(); i++) all.push_back({d.rt.last_in[i], d.rt.last_in_len[i]});
-  for (size_t i = 0; i < d.rt.last_out.size(); i++) all.push_back({d.rt.last_out[i], d.rt.last_out_len[i]});
+  for (size_t i = 0; i < d.rt.last_in.size(); i++)
+    all.push_back({d.rt.last_in[i], d.rt.last_in_len[i]});
+  for (size_t i = 0; i < d.rt.last_out.size(); i++)
+    all.push_back({d.rt.last_out[i], d.rt.last_out_len[i]});
   for (size_t i = 0; i < all.size(); i++)
     for (size_t j = i + 1; j < all.size(); j++)
-      EXPECT_FALSE(overlaps(all[i].first, all[i].second, all[j].first, all[j].second)) << i << " " << j;
+      EXPECT_FALSE(overlaps(all[i].first, all[i].second, all[j].first, all[j].second))
+          << i << " " << j;
   // And C = A*B + C computed from the C the guest sent: 8*2 + 3.
   float got;
   std::memcpy(&got, c.rd.data() + cin_off, 4);
@@ -285,13 +299,15 @@ TEST(Hostile6, StagingCountsAgainstTheDeviceBudgetAndFailsCleanly) {
   uint64_t s = d.session(), s2 = d.session();
   d.rt.block = true;
   std::vector<uint8_t> big(300 << 10, 1);
-  Chain first(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
+  Chain first(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                      run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
               kRunBase + big.size());
   ASSERT_EQ(d.submit(first), 0);
   d.rt.wait_blocked(1);
   EXPECT_GE(d.engine->staging().used(), 2 * big.size());
   // A second request sharing the same guest pages would need the same again.
-  Chain second(request(VIRTIO_ACCEL_REQ_RUN, 2, s2, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
+  Chain second(request(VIRTIO_ACCEL_REQ_RUN, 2, s2,
+                       run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
                kRunBase + big.size());
   ASSERT_EQ(d.submit(second), 0);
   ASSERT_TRUE(d.wait_done(second, std::chrono::seconds(10)));
@@ -311,7 +327,8 @@ TEST(Hostile6, OneHugeRequestDoesNotPinStagingAfterwards) {
   Device d(o);
   uint64_t s = d.create_session();
   std::vector<uint8_t> big((4 << 20) + 4096, 1);
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
           kRunBase + big.size());
   d.process(c);
   ASSERT_EQ(c.status(), VIRTIO_ACCEL_S_OK);
@@ -326,7 +343,8 @@ TEST(Staging, LargeBuffersAreReusedAcrossRequestsAndCounted) {
   Device d;
   uint64_t s = d.create_session();
   std::vector<uint8_t> big(4 << 20, 7);
-  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {big}, {big.size()})),
           kRunBase + big.size());
   d.process(a);
   ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
@@ -335,7 +353,8 @@ TEST(Staging, LargeBuffersAreReusedAcrossRequestsAndCounted) {
   EXPECT_EQ(d.engine->staging().used(), d.engine->staging().idle()) << "idle bytes stay counted";
   EXPECT_LE(d.engine->staging().idle(), d.engine->staging().idle_cap());
   std::vector<uint8_t> smaller(3 << 20, 9);
-  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {smaller}, {smaller.size()})),
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {smaller}, {smaller.size()})),
           kRunBase + smaller.size());
   d.process(b);
   ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
@@ -351,13 +370,15 @@ TEST(Staging, IdleBuffersGiveWayToARequestThatNeedsTheBudget) {
   Device d(o);
   uint64_t s = d.create_session();
   std::vector<uint8_t> a_in(4 << 20, 1), b_in(16 << 20, 2);
-  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {a_in}, {a_in.size()})),
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {a_in}, {a_in.size()})),
           kRunBase + a_in.size());
   d.process(a);
   ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
   ASSERT_EQ(d.engine->staging().idle(), 8u << 20);
   // Pooled buffer is too small for 32 MiB, and 8 + 32 > 36: it must go.
-  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {b_in}, {b_in.size()})),
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {b_in}, {b_in.size()})),
           kRunBase + b_in.size());
   d.process(b);
   ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
@@ -372,13 +393,15 @@ TEST(Staging, ReusedStagingNeverShowsEarlierBytesInUnwrittenOutput) {
   Device d;
   uint64_t s = d.create_session();
   std::vector<uint8_t> dirty(2 << 20, 0xAB);
-  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {dirty}, {dirty.size()})),
+  Chain a(request(VIRTIO_ACCEL_REQ_RUN, 1, s,
+                  run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {dirty}, {dirty.size()})),
           kRunBase + dirty.size());
   d.process(a);
   ASSERT_EQ(a.status(), VIRTIO_ACCEL_S_OK);
   const uint8_t *first = d.rt.last_in[0];
   // OPENCV: the fake runtime writes nothing into its outputs.
-  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s, run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2, 3, 4}}, {dirty.size()})),
+  Chain b(request(VIRTIO_ACCEL_REQ_RUN, 2, s,
+                  run_payload(VIRTIO_ACCEL_OP_OPENCV, {{1, 2, 3, 4}}, {dirty.size()})),
           kRunBase + dirty.size());
   d.process(b);
   ASSERT_EQ(b.status(), VIRTIO_ACCEL_S_OK);
@@ -454,8 +477,8 @@ TEST(Hostile9, TensorTypesWithoutAFixedSizeAreRefusedAndInt4IsPacked) {
   auto run = [&](uint32_t op, uint32_t type, std::vector<int64_t> dims, size_t bytes) {
     std::vector<uint8_t> node;
     if (op == VIRTIO_ACCEL_OP_TF_MODEL_RUN) node = {0, 0, 0, 0, 'x'};
-    auto body = model_run_payload(op, {{node, tensor_desc(type, dims), std::vector<uint8_t>(bytes)}}, {node}, {8},
-                                  model);
+    auto body = model_run_payload(
+        op, {{node, tensor_desc(type, dims), std::vector<uint8_t>(bytes)}}, {node}, {8}, model);
     Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, s, body), kRunBase + 80 + 8);
     d.process(c);
     return c.status();
@@ -482,7 +505,8 @@ TEST(RacingGuest, RewritingTheChainDuringProcessingIsHarmless) {
     std::vector<float> a(16 * 16, 1);
     chains.push_back(std::make_unique<Chain>(
         request(VIRTIO_ACCEL_REQ_RUN, i, s,
-                run_payload(VIRTIO_ACCEL_OP_SGEMM, {sgemm_params(16, 16, 16, 16, 16, 16, 1, 0), floats(a), floats(a), {}},
+                run_payload(VIRTIO_ACCEL_OP_SGEMM,
+                            {sgemm_params(16, 16, 16, 16, 16, 16, 1, 0), floats(a), floats(a), {}},
                             {16 * 16 * 4})),
         kRunBase + 16 * 16 * 4, std::vector<size_t>{30, 77, 200}, std::vector<size_t>{8, 60}));
   }

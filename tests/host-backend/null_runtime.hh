@@ -10,7 +10,9 @@ class NullRuntime final : public Runtime {
  public:
   void *session_create(uint32_t, int *) override { return &token_; }
   void session_destroy(void *) override {}
-  void *resource_create(void *, uint32_t, std::span<const BlobBuf>, int *) override { return &token_; }
+  void *resource_create(void *, uint32_t, std::span<const BlobBuf>, int *) override {
+    return &token_;
+  }
   void resource_destroy(void *, void *) override {}
   OpResult run(void *, const OpCall &c) override {
     last_in = c.in.empty() ? nullptr : c.in[0].data;

@@ -2,11 +2,12 @@
 // half is the protocol library's, and what the engine consumes itself
 // (parameter blocks, strings, SGEMM's C-in) never reaches the op as an
 // argument and is read from guest memory once.
+#include "op_table.hh"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "op_table.hh"
 #include "test_support.hh"
 
 using namespace va;
@@ -50,7 +51,8 @@ TEST(OpTable, FixedCountsAndResourceKindsAreEnforcedForEveryOp) {
     d.process(c);
     EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS) << o.name << " with one input too many";
   }
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}, 5)), kRunBase);
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 1, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}, 5)),
+          kRunBase);
   d.process(c);
   EXPECT_EQ(c.status(), VIRTIO_ACCEL_S_BAD_ARGS) << "NOOP names no resource";
 }

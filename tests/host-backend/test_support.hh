@@ -114,7 +114,8 @@ class FakeRuntime : public Runtime {
           C[i * g.ldc + j] = g.alpha * acc + g.beta * C[i * g.ldc + j];
         }
     }
-    if (c.op == VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY) std::memcpy(c.out[0].data, c.in[0].data, c.in[0].len);
+    if (c.op == VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY)
+      std::memcpy(c.out[0].data, c.in[0].data, c.in[0].len);
     return {0, "fake"};
   }
   uint64_t supported_ops() const override { return ops_mask; }
@@ -140,7 +141,12 @@ inline std::vector<uint8_t> request(uint32_t type, uint64_t req_id, uint64_t ses
                                     const std::vector<uint8_t> &payload, uint32_t flags = 0,
                                     uint32_t reserved = 0) {
   Bytes b;
-  b.u32(type).u32(flags).u64(req_id).u64(session).u32(static_cast<uint32_t>(payload.size())).u32(reserved);
+  b.u32(type)
+      .u32(flags)
+      .u64(req_id)
+      .u64(session)
+      .u32(static_cast<uint32_t>(payload.size()))
+      .u32(reserved);
   return b.bytes(payload).v;
 }
 
@@ -151,7 +157,11 @@ struct OutArg {
 inline std::vector<uint8_t> run_payload(uint32_t op, const std::vector<std::vector<uint8_t>> &ins,
                                         const std::vector<uint64_t> &outs, uint64_t resource = 0) {
   Bytes b;
-  b.u32(op).u32(static_cast<uint32_t>(ins.size())).u32(static_cast<uint32_t>(outs.size())).u32(0).u64(resource);
+  b.u32(op)
+      .u32(static_cast<uint32_t>(ins.size()))
+      .u32(static_cast<uint32_t>(outs.size()))
+      .u32(0)
+      .u64(resource);
   for (auto &i : ins) b.u64(i.size()).u32(0).u32(0);
   for (auto c : outs) b.u64(c).u32(0).u32(0);
   for (auto &i : ins) b.bytes(i);
@@ -175,7 +185,8 @@ inline std::vector<uint8_t> floats(const std::vector<float> &f) {
 inline std::vector<uint8_t> tensor_desc(uint32_t type, std::vector<int64_t> dims) {
   Bytes b;
   b.u32(type).u32(static_cast<uint32_t>(dims.size()));
-  for (size_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++) b.u64(i < dims.size() ? static_cast<uint64_t>(dims[i]) : 0);
+  for (size_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++)
+    b.u64(i < dims.size() ? static_cast<uint64_t>(dims[i]) : 0);
   return b.v;
 }
 
@@ -296,8 +307,9 @@ struct Device {
 
   explicit Device(EngineOptions o = {}) { engine = std::make_unique<Engine>(&rt, std::move(o)); }
   uint32_t process(Chain &c) {
-    uint32_t used = engine->process(c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()),
-                                    c.wr_iov.data(), static_cast<unsigned>(c.wr_iov.size()), &scratch);
+    uint32_t used =
+        engine->process(c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()), c.wr_iov.data(),
+                        static_cast<unsigned>(c.wr_iov.size()), &scratch);
     c.sync();
     return used;
   }

@@ -22,7 +22,8 @@ struct Step {
 
 std::vector<uint8_t> unhex(const std::string &h) {
   std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -35,10 +36,14 @@ std::vector<Step> load(const std::filesystem::path &p) {
     std::istringstream ls(line);
     std::string key, val;
     ls >> key >> val;
-    if (key == "req") steps.push_back(Step{unhex(val), 0, 0, {}});
-    else if (key == "wlen") steps.back().wlen = std::stoul(val);
-    else if (key == "used") steps.back().used = std::stoul(val);
-    else if (key == "resp") steps.back().resp = val;
+    if (key == "req")
+      steps.push_back(Step{unhex(val), 0, 0, {}});
+    else if (key == "wlen")
+      steps.back().wlen = std::stoul(val);
+    else if (key == "used")
+      steps.back().used = std::stoul(val);
+    else if (key == "resp")
+      steps.back().resp = val;
   }
   return steps;
 }
@@ -58,7 +63,8 @@ void replay(const std::filesystem::path &p, size_t seg) {
     for (size_t b = 0; b < s.resp.size() / 2; b++) {
       std::string want = s.resp.substr(2 * b, 2);
       if (want == "??") continue;
-      ASSERT_EQ(c.wr[b], std::stoi(want, nullptr, 16)) << p.filename() << " step " << i << " byte " << b;
+      ASSERT_EQ(c.wr[b], std::stoi(want, nullptr, 16))
+          << p.filename() << " step " << i << " byte " << b;
     }
   }
 }

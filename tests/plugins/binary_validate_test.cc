@@ -17,11 +17,13 @@ using Bytes = std::vector<std::uint8_t>;
 
 template <typename T>
 void put(Bytes &b, T v) {
-  for (size_t i = 0; i < sizeof(T); ++i) b.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
+  for (size_t i = 0; i < sizeof(T); ++i)
+    b.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
 }
 template <typename T>
 void put_at(Bytes &b, size_t off, T v) {
-  for (size_t i = 0; i < sizeof(T); ++i) b[off + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
+  for (size_t i = 0; i < sizeof(T); ++i)
+    b[off + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
 }
 void put_str(Bytes &b, const std::string &s) {
   put<std::uint32_t>(b, static_cast<std::uint32_t>(s.size()));
@@ -37,11 +39,11 @@ Bytes make_poclbin(unsigned nkernels = 2) {
   Bytes b;
   const char magic[8] = "poclbin";
   b.insert(b.end(), magic, magic + 8);
-  put<std::uint64_t>(b, 0x1234);      // device id
-  put<std::uint32_t>(b, 9);           // version
+  put<std::uint64_t>(b, 0x1234);  // device id
+  put<std::uint32_t>(b, 9);       // version
   put<std::uint32_t>(b, nkernels);
   put<std::uint32_t>(b, 0);
-  put<std::uint64_t>(b, 4);           // flags
+  put<std::uint64_t>(b, 4);  // flags
   std::string hash = "AB/CDEFGHIJKLMNOPABCDEFGHIJKLMNOPABCDEFG";
   b.insert(b.end(), hash.begin(), hash.end());
   b.push_back(0);
@@ -84,7 +86,13 @@ Bytes make_xclbin(unsigned nsec = 2) {
 // ELF64 LE with one PROGBITS section and the section-name table.
 Bytes make_elf() {
   Bytes b(64, 0);
-  b[0] = 0x7f; b[1] = 'E'; b[2] = 'L'; b[3] = 'F'; b[4] = 2; b[5] = 1; b[6] = 1;
+  b[0] = 0x7f;
+  b[1] = 'E';
+  b[2] = 'L';
+  b[3] = 'F';
+  b[4] = 2;
+  b[5] = 1;
+  b[6] = 1;
   const size_t data_off = 64, data_len = 32, shoff = data_off + data_len;
   b.resize(shoff, 0x11);
   put_at<std::uint64_t>(b, 40, shoff);
@@ -105,8 +113,10 @@ Bytes make_elf() {
 }
 
 TEST(BinaryValidate, AcceptsWellFormedContainers) {
-  for (auto [bin, fmt] : {std::pair{make_poclbin(), BinaryFormat::PoclBin}, std::pair{make_poclbin(0), BinaryFormat::PoclBin},
-                          std::pair{make_xclbin(), BinaryFormat::Xclbin}, std::pair{make_xclbin(0), BinaryFormat::Xclbin},
+  for (auto [bin, fmt] : {std::pair{make_poclbin(), BinaryFormat::PoclBin},
+                          std::pair{make_poclbin(0), BinaryFormat::PoclBin},
+                          std::pair{make_xclbin(), BinaryFormat::Xclbin},
+                          std::pair{make_xclbin(0), BinaryFormat::Xclbin},
                           std::pair{make_elf(), BinaryFormat::Elf}}) {
     BinaryCheck c = validate_binary_structure(bin);
     EXPECT_TRUE(c.ok) << binary_format_name(fmt) << ": " << c.reason;
@@ -121,7 +131,8 @@ TEST(BinaryValidate, RejectsEveryTruncation) {
     for (size_t len = 0; len < full.size(); ++len) {
       Bytes cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len));
       BinaryCheck c = validate_binary_structure(cut);
-      ASSERT_FALSE(c.ok) << binary_format_name(detect_binary_format(full)) << " cut at " << len << " of " << full.size();
+      ASSERT_FALSE(c.ok) << binary_format_name(detect_binary_format(full)) << " cut at " << len
+                         << " of " << full.size();
       ASSERT_FALSE(c.reason.empty());
     }
   }
@@ -168,7 +179,8 @@ TEST(BinaryValidate, RejectsUnknownAndEmpty) {
 }
 
 TEST(BinaryValidate, PlatformDecidesWhichContainersLoad) {
-  const std::string pocl = "Portable Computing Language", xrt = "Xilinx", intel = "Intel(R) FPGA SDK for OpenCL(TM)";
+  const std::string pocl = "Portable Computing Language", xrt = "Xilinx",
+                    intel = "Intel(R) FPGA SDK for OpenCL(TM)";
   EXPECT_TRUE(validate_program_binary(make_poclbin(), pocl).ok);
   BinaryCheck c = validate_program_binary(make_xclbin(), pocl);
   EXPECT_FALSE(c.ok);
@@ -178,8 +190,10 @@ TEST(BinaryValidate, PlatformDecidesWhichContainersLoad) {
   EXPECT_TRUE(validate_program_binary(make_elf(), intel).ok);
   Bytes unknown(64, 0x5a);
   EXPECT_FALSE(validate_program_binary(unknown, "Some GPU vendor").ok);
-  EXPECT_TRUE(validate_program_binary(unknown, "Some GPU vendor", /*allow_unknown_format=*/true).ok);
-  EXPECT_FALSE(validate_program_binary(unknown, pocl, true).ok) << "PoCL only loads what can be checked";
+  EXPECT_TRUE(
+      validate_program_binary(unknown, "Some GPU vendor", /*allow_unknown_format=*/true).ok);
+  EXPECT_FALSE(validate_program_binary(unknown, pocl, true).ok)
+      << "PoCL only loads what can be checked";
 }
 
 // Random corruption of valid containers: the validator must never read out of

@@ -3,7 +3,6 @@
 // of the magnitude sum, the rest exact). Without a usable GPU every test that
 // needs one SKIPs with the CUDA error; the no-device path itself is tested.
 #include "cuda_ops.hh"
-#include "reference.hh"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +10,8 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+
+#include "reference.hh"
 
 using namespace vaccel_cuda;
 
@@ -37,8 +38,10 @@ Shared &shared() {
   return s;
 }
 
-#define REQUIRE_CUDA() \
-  do { if (!shared().ops) GTEST_SKIP() << shared().why_not; } while (0)
+#define REQUIRE_CUDA()                                   \
+  do {                                                   \
+    if (!shared().ops) GTEST_SKIP() << shared().why_not; \
+  } while (0)
 
 CudaOps &ops() { return *shared().ops; }
 
@@ -53,7 +56,8 @@ int code_of(F &&f) {
 }
 
 TEST(CudaDevice, NoDeviceFailsCleanlyWithEnodev) {
-  if (cuda_unavailable_reason().empty()) GTEST_SKIP() << "a CUDA device is present; the no-device path is not reachable";
+  if (cuda_unavailable_reason().empty())
+    GTEST_SKIP() << "a CUDA device is present; the no-device path is not reachable";
   try {
     CudaOps o;
     FAIL() << "CudaOps constructed without a device";
@@ -70,24 +74,32 @@ TEST(CudaSgemm, MatchesReferenceAcrossShapes) {
   shapes.push_back({600, 700, 300});  // > 1 MiB operands: pinned staging path
   for (const ref::GemmShape &s : shapes) {
     SCOPED_TRACE(ref::to_string(s));
-    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad, ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
+    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad,
+                       ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
                        ldc = std::max<std::int64_t>(1, s.n) + s.ldc_pad;
-    auto a = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
-    auto b = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
-    auto c = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
+    auto a =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
+    auto b =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
+    auto c =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
     if (s.beta == 0.0f)
       for (std::int64_t i = 0; i < s.m; ++i)
-        for (std::int64_t j = 0; j < s.n; ++j) c[static_cast<size_t>(i * ldc + j)] = std::numeric_limits<float>::quiet_NaN();
+        for (std::int64_t j = 0; j < s.n; ++j)
+          c[static_cast<size_t>(i * ldc + j)] = std::numeric_limits<float>::quiet_NaN();
     auto want = c, got = c;
-    auto bound = ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
+    auto bound =
+        ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
     ops().sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, got.data(), ldc);
     for (std::int64_t i = 0; i < s.m; ++i)
       for (std::int64_t j = 0; j < ldc; ++j) {
         const size_t idx = static_cast<size_t>(i * ldc + j);
         if (j < s.n)
-          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)]) << i << "," << j;
+          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)])
+              << i << "," << j;
         else
-          ASSERT_EQ(std::memcmp(&got[idx], &c[idx], 4), 0) << "padding changed at " << i << "," << j;
+          ASSERT_EQ(std::memcmp(&got[idx], &c[idx], 4), 0)
+              << "padding changed at " << i << "," << j;
       }
   }
   EXPECT_GT(ops().stats().staged_transfers, 0u);

@@ -5,13 +5,7 @@
 // temporary directory set before OpenCL starts. Also: damaged binaries give
 // a clear vAccel error and no crash, and an unvalidated truncated binary
 // really does crash PoCL (why the validator exists).
-#include "opencl_test_util.hh"
-#include "reference.hh"
-
-#include "binary_validate.hh"
-
 #include <gtest/gtest.h>
-
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include "binary_validate.hh"
+#include "opencl_test_util.hh"
+#include "reference.hh"
 
 extern char **environ;
 
@@ -37,7 +35,8 @@ std::vector<std::uint8_t> slurp(const fs::path &p) {
 }
 
 // Runs vaccel-opencl-compile in a child process with its own PoCL cache.
-std::vector<std::uint8_t> compile_offline(const std::string &out_name, const std::string &source_text = {}) {
+std::vector<std::uint8_t> compile_offline(const std::string &out_name,
+                                          const std::string &source_text = {}) {
   const fs::path out = g_tmp / out_name;
   std::vector<std::string> argv_s = {VA_OPENCL_COMPILE_TOOL, out.string()};
   if (!source_text.empty()) {
@@ -45,7 +44,8 @@ std::vector<std::uint8_t> compile_offline(const std::string &out_name, const std
     std::ofstream(src) << source_text;
     argv_s.push_back(src.string());
   }
-  std::vector<std::string> env_s = {"POCL_CACHE_DIR=" + (g_tmp / ("cache-compile-" + out_name)).string()};
+  std::vector<std::string> env_s = {"POCL_CACHE_DIR=" +
+                                    (g_tmp / ("cache-compile-" + out_name)).string()};
   for (char **e = environ; *e; ++e)
     if (std::strncmp(*e, "POCL_CACHE_DIR=", 15) != 0) env_s.emplace_back(*e);
   std::vector<char *> argv, envp;
@@ -93,13 +93,15 @@ TEST(OpenclBinary, BuiltinOpsFromOfflineBinaryMatchReference) {
 
   for (const ref::GemmShape &s : ref::gemm_shapes()) {
     SCOPED_TRACE(ref::to_string(s));
-    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad, ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
+    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad,
+                       ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
                        ldc = std::max<std::int64_t>(1, s.n) + s.ldc_pad;
     auto a = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), 1);
     auto b = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), 2);
     auto c0 = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), 3);
     auto want = c0, got = c0;
-    auto bound = ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
+    auto bound =
+        ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
     ops.sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, got.data(), ldc);
     for (std::int64_t i = 0; i < s.m; ++i)
       for (std::int64_t j = 0; j < s.n; ++j)
@@ -168,9 +170,11 @@ TEST(OpenclBinary, CorruptedBinariesGiveClearErrors) {
   ASSERT_GT(bin.size(), 1000u);
   ClRuntime &rt = *octest::shared().rt;
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> cases;
-  for (size_t cut : {size_t{1}, size_t{8}, size_t{40}, size_t{76}, size_t{77}, size_t{90}, size_t{200}, bin.size() / 2,
-                     bin.size() - 100, bin.size() - 1})
-    cases.emplace_back("truncated to " + std::to_string(cut), std::vector<std::uint8_t>(bin.begin(), bin.begin() + static_cast<std::ptrdiff_t>(cut)));
+  for (size_t cut : {size_t{1}, size_t{8}, size_t{40}, size_t{76}, size_t{77}, size_t{90},
+                     size_t{200}, bin.size() / 2, bin.size() - 100, bin.size() - 1})
+    cases.emplace_back(
+        "truncated to " + std::to_string(cut),
+        std::vector<std::uint8_t>(bin.begin(), bin.begin() + static_cast<std::ptrdiff_t>(cut)));
   auto appended = bin;
   appended.insert(appended.end(), 16, 0);
   cases.emplace_back("16 bytes appended", appended);
@@ -189,7 +193,8 @@ TEST(OpenclBinary, CorruptedBinariesGiveClearErrors) {
   }
 
   // Through the operations: the built-in ops fail cleanly, nothing crashes.
-  ClOps ops(rt, std::vector<std::uint8_t>(bin.begin(), bin.begin() + static_cast<std::ptrdiff_t>(bin.size() / 2)));
+  ClOps ops(rt, std::vector<std::uint8_t>(
+                    bin.begin(), bin.begin() + static_cast<std::ptrdiff_t>(bin.size() / 2)));
   float a[4] = {1, 2, 3, 4}, c[4] = {};
   std::string msg = EXPECT_OCL_ERROR(ops.vadd(a, a, c, 4, 4), ELIBBAD);
   EXPECT_NE(msg.find("poclbin"), std::string::npos) << msg;
@@ -200,7 +205,8 @@ TEST(OpenclBinary, CorruptedBinariesGiveClearErrors) {
 TEST(OpenclBinary, RandomBytesRejected) {
   REQUIRE_OPENCL();
   auto junk = ref::random_ints(1024, 99);
-  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(junk.data()), junk.size() * 4);
+  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(junk.data()),
+                                      junk.size() * 4);
   std::string msg = EXPECT_OCL_ERROR(octest::shared().rt->program_from_binary(bytes), ELIBBAD);
   EXPECT_NE(msg.find("unrecognised"), std::string::npos) << msg;
 }
@@ -209,12 +215,14 @@ TEST(OpenclBinary, RandomBytesRejected) {
 // kills the process. Runs in a child (death test); skipped on other drivers.
 TEST(OpenclBinaryDeathTest, UnvalidatedTruncatedBinaryCrashesPocl) {
   REQUIRE_OPENCL();
-  if (octest::shared().rt->device().platform_name.find("Portable Computing Language") == std::string::npos)
+  if (octest::shared().rt->device().platform_name.find("Portable Computing Language") ==
+      std::string::npos)
     GTEST_SKIP() << "PoCL-specific behaviour";
   const auto &bin = builtin_binary();
   ASSERT_FALSE(bin.empty());
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  const std::vector<std::uint8_t> cut(bin.begin(), bin.begin() + static_cast<std::ptrdiff_t>(bin.size() / 2));
+  const std::vector<std::uint8_t> cut(bin.begin(),
+                                      bin.begin() + static_cast<std::ptrdiff_t>(bin.size() / 2));
   auto load_raw = [&] {
     cl_platform_id p;
     cl_device_id d;
@@ -229,7 +237,8 @@ TEST(OpenclBinaryDeathTest, UnvalidatedTruncatedBinaryCrashesPocl) {
     if (err == CL_SUCCESS) clBuildProgram(prog, 1, &d, "", nullptr, nullptr);
     std::exit(0);  // survived
   };
-  EXPECT_EXIT(load_raw(), [](int status) { return !(WIFEXITED(status) && WEXITSTATUS(status) == 0); }, "");
+  EXPECT_EXIT(
+      load_raw(), [](int status) { return !(WIFEXITED(status) && WEXITSTATUS(status) == 0); }, "");
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // OpenCL plugin core (cl_ops) against the naive reference (reference.hh).
 // Tolerances: SGEMM relative 1e-4 of the magnitude sum (API.md); mmult 1e-5
 // of the magnitude sum; minmax and the element-wise ops exact.
-#include "opencl_test_util.hh"
-#include "reference.hh"
-
 #include <cerrno>
 #include <cstring>
 #include <limits>
 #include <map>
+
+#include "opencl_test_util.hh"
+#include "reference.hh"
 
 using namespace vaccel_ocl;
 
@@ -21,26 +21,34 @@ TEST(OpenclSgemm, MatchesReferenceAcrossShapes) {
   std::uint32_t seed = 1;
   for (const ref::GemmShape &s : ref::gemm_shapes()) {
     SCOPED_TRACE(ref::to_string(s));
-    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad, ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
+    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad,
+                       ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
                        ldc = std::max<std::int64_t>(1, s.n) + s.ldc_pad;
-    auto a = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
-    auto b = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
-    auto c = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
+    auto a =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
+    auto b =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
+    auto c =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
     // beta == 0 must not read C: poison the window with NaN.
     if (s.beta == 0.0f)
       for (std::int64_t i = 0; i < s.m; ++i)
-        for (std::int64_t j = 0; j < s.n; ++j) c[static_cast<size_t>(i * ldc + j)] = std::numeric_limits<float>::quiet_NaN();
+        for (std::int64_t j = 0; j < s.n; ++j)
+          c[static_cast<size_t>(i * ldc + j)] = std::numeric_limits<float>::quiet_NaN();
     auto want = c;
-    auto bound = ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
+    auto bound =
+        ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc);
     auto got = c;
     ops().sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, got.data(), ldc);
     for (std::int64_t i = 0; i < s.m; ++i)
       for (std::int64_t j = 0; j < ldc; ++j) {
         const size_t idx = static_cast<size_t>(i * ldc + j);
         if (j < s.n)
-          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)]) << "at " << i << "," << j;
+          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)])
+              << "at " << i << "," << j;
         else  // outside the m x n window: untouched, bit for bit
-          ASSERT_EQ(std::memcmp(&got[idx], &c[idx], 4), 0) << "padding changed at " << i << "," << j;
+          ASSERT_EQ(std::memcmp(&got[idx], &c[idx], 4), 0)
+              << "padding changed at " << i << "," << j;
       }
   }
 }
@@ -93,7 +101,8 @@ TEST(OpenclElementwise, ExactAcrossLengths) {
 
 TEST(OpenclMinmax, ExactAcrossLengths) {
   REQUIRE_OPENCL();
-  if (!rt().has_fp64()) GTEST_SKIP() << "device without fp64: minmax returns ENOTSUP (runtime falls back)";
+  if (!rt().has_fp64())
+    GTEST_SKIP() << "device without fp64: minmax returns ENOTSUP (runtime falls back)";
   for (size_t n : {1u, 2u, 63u, 64u, 65u, 1000u, 16385u, 200003u}) {
     SCOPED_TRACE("n=" + std::to_string(n));
     auto in = ref::random_vec<double>(n, static_cast<std::uint32_t>(n), -500, 500);
@@ -132,7 +141,9 @@ __kernel void fill2d(int width, __global int *out) {
 }
 )";
 
-ClOps::Program src(const char *s) { return {true, {reinterpret_cast<const std::uint8_t *>(s), std::strlen(s)}, {}}; }
+ClOps::Program src(const char *s) {
+  return {true, {reinterpret_cast<const std::uint8_t *>(s), std::strlen(s)}, {}};
+}
 
 TEST(OpenclUserKernel, RunsFromSource) {
   REQUIRE_OPENCL();
@@ -146,7 +157,8 @@ TEST(OpenclUserKernel, RunsFromSource) {
   ops().run_kernel(src(kSaxpy), "saxpy", args, {n, 1, 1}, 1);
   // The OpenCL compiler may contract a*x+y into an FMA: allow one rounding.
   for (size_t i = 0; i < n; ++i)
-    ASSERT_NEAR(y[i], alpha * x[i] + y0[i], 1e-6f * (std::fabs(alpha * x[i]) + std::fabs(y0[i]))) << i;
+    ASSERT_NEAR(y[i], alpha * x[i] + y0[i], 1e-6f * (std::fabs(alpha * x[i]) + std::fabs(y0[i])))
+        << i;
 
   const int w = 13, h = 7;
   std::vector<int> out(w * h, -1);
@@ -161,13 +173,15 @@ TEST(OpenclUserKernel, ErrorsNameTheOpenclError) {
   REQUIRE_OPENCL();
   const float alpha = 1;
   KernelArg one[] = {{KernelArg::Kind::Scalar, &alpha, nullptr, sizeof alpha}};
-  std::string msg = EXPECT_OCL_ERROR(ops().run_kernel(src(kSaxpy), "nope", one, {1, 1, 1}, 1), ENOENT);
+  std::string msg =
+      EXPECT_OCL_ERROR(ops().run_kernel(src(kSaxpy), "nope", one, {1, 1, 1}, 1), ENOENT);
   EXPECT_NE(msg.find("CL_INVALID_KERNEL_NAME"), std::string::npos) << msg;
 
   msg = EXPECT_OCL_ERROR(ops().run_kernel(src(kSaxpy), "saxpy", one, {1, 1, 1}, 1), EINVAL);
   EXPECT_NE(msg.find("takes 3 arguments"), std::string::npos) << msg;
 
-  msg = EXPECT_OCL_ERROR(ops().run_kernel(src("__kernel void broken( { }"), "broken", one, {1, 1, 1}, 1), ELIBBAD);
+  msg = EXPECT_OCL_ERROR(
+      ops().run_kernel(src("__kernel void broken( { }"), "broken", one, {1, 1, 1}, 1), ELIBBAD);
   EXPECT_NE(msg.find("CL_BUILD_PROGRAM_FAILURE"), std::string::npos) << msg;
   EXPECT_NE(msg.find("error"), std::string::npos) << "build log missing: " << msg;
 }
@@ -182,7 +196,9 @@ TEST(OpenclDeviceSelect, ParsesEnvironment) {
   DeviceSpec d = parse_device_spec(env({}));
   EXPECT_EQ(d.type, static_cast<cl_device_type>(CL_DEVICE_TYPE_ALL));
   EXPECT_FALSE(d.platform.has_value());
-  d = parse_device_spec(env({{"VACCEL_OPENCL_DEVICE_TYPE", "GPU"}, {"VACCEL_OPENCL_PLATFORM", "2"}, {"VACCEL_OPENCL_DEVICE", "1"}}));
+  d = parse_device_spec(env({{"VACCEL_OPENCL_DEVICE_TYPE", "GPU"},
+                             {"VACCEL_OPENCL_PLATFORM", "2"},
+                             {"VACCEL_OPENCL_DEVICE", "1"}}));
   EXPECT_EQ(d.type, static_cast<cl_device_type>(CL_DEVICE_TYPE_GPU));
   EXPECT_EQ(d.platform, 2u);
   EXPECT_EQ(d.device, 1u);

@@ -3,13 +3,13 @@
 // exists; in CI PoCL provides one, so they run.
 #pragma once
 
-#include "cl_ops.hh"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <memory>
 #include <string>
+
+#include "cl_ops.hh"
 
 namespace octest {
 
@@ -36,21 +36,21 @@ inline Shared &shared() {
 
 }  // namespace octest
 
-#define REQUIRE_OPENCL()                                                           \
-  do {                                                                             \
+#define REQUIRE_OPENCL()                                                                         \
+  do {                                                                                           \
     if (!octest::shared().ops) GTEST_SKIP() << "no OpenCL device: " << octest::shared().why_not; \
   } while (0)
 
 // Runs `stmt`, expecting OclError with vAccel code `code`; evaluates to the
 // message so tests can check it names the cause.
-#define EXPECT_OCL_ERROR(stmt, want_code)                                           \
-  [&]() -> std::string {                                                       \
-    try {                                                                      \
-      stmt;                                                                    \
-    } catch (const vaccel_ocl::OclError &e) {                                  \
-      EXPECT_EQ(e.code(), (want_code)) << e.what();                                 \
-      return e.what();                                                         \
-    }                                                                          \
-    ADD_FAILURE() << #stmt " did not throw";                                   \
-    return {};                                                                 \
+#define EXPECT_OCL_ERROR(stmt, want_code)           \
+  [&]() -> std::string {                            \
+    try {                                           \
+      stmt;                                         \
+    } catch (const vaccel_ocl::OclError &e) {       \
+      EXPECT_EQ(e.code(), (want_code)) << e.what(); \
+      return e.what();                              \
+    }                                               \
+    ADD_FAILURE() << #stmt " did not throw";        \
+    return {};                                      \
   }()

@@ -6,9 +6,9 @@
 // so a silent fallback to the cpu plugin cannot pass.
 // Tolerances (runtime/API.md): sgemm |d| <= 1e-4 * (|alpha| sum|a*b| +
 // |beta*c0|); mmult |d| <= 1e-5 * sum|a*b|; minmax and fpga ops exact.
-#include "reference.hh"
-
 #include <vaccel.h>
+
+#include "reference.hh"
 #ifdef VA_HAVE_CUDA_CORE
 #include "cuda_ops.hh"
 #endif
@@ -76,7 +76,8 @@ class PluginEquivalence : public ::testing::TestWithParam<Accel> {
     if (!loaded(GetParam().name)) {
       if (std::string(GetParam().name) == "cuda") {
 #ifdef VA_HAVE_CUDA_CORE
-        GTEST_SKIP() << vaccel_cuda::cuda_unavailable_reason() << " (cuda plugin init returned " << env().cuda_rc << ")";
+        GTEST_SKIP() << vaccel_cuda::cuda_unavailable_reason() << " (cuda plugin init returned "
+                     << env().cuda_rc << ")";
 #else
         GTEST_SKIP() << "cuda plugin not built (no nvcc)";
 #endif
@@ -89,7 +90,9 @@ class PluginEquivalence : public ::testing::TestWithParam<Accel> {
     ASSERT_EQ(acc_->rc, VACCEL_OK);
   }
   void expect_ran_on_cpu() { ASSERT_STREQ(vaccel_last_op_plugin(), "cpu"); }
-  void expect_ran_on_accel() { ASSERT_STREQ(vaccel_last_op_plugin(), GetParam().name) << vaccel_last_error(); }
+  void expect_ran_on_accel() {
+    ASSERT_STREQ(vaccel_last_op_plugin(), GetParam().name) << vaccel_last_error();
+  }
   std::unique_ptr<Session> cpu_, acc_;
 };
 
@@ -97,24 +100,35 @@ TEST_P(PluginEquivalence, Sgemm) {
   std::uint32_t seed = 7;
   for (const ref::GemmShape &s : ref::gemm_shapes()) {
     SCOPED_TRACE(ref::to_string(s));
-    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad, ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
+    const std::int64_t lda = std::max<std::int64_t>(1, s.k) + s.lda_pad,
+                       ldb = std::max<std::int64_t>(1, s.n) + s.ldb_pad,
                        ldc = std::max<std::int64_t>(1, s.n) + s.ldc_pad;
-    auto a = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
-    auto b = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
-    auto c0 = ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
+    auto a =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * lda)), seed++);
+    auto b =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.k * ldb)), seed++);
+    auto c0 =
+        ref::random_vec<float>(static_cast<size_t>(std::max<std::int64_t>(1, s.m * ldc)), seed++);
     auto scratch = c0, want = c0, got = c0;
-    auto bound = ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, scratch.data(), ldc);
-    ASSERT_EQ(vaccel_sgemm(&cpu_->s, s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, want.data(), ldc), VACCEL_OK);
-    ASSERT_EQ(vaccel_sgemm(&acc_->s, s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta, got.data(), ldc), VACCEL_OK)
+    auto bound = ref::sgemm(s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta,
+                            scratch.data(), ldc);
+    ASSERT_EQ(vaccel_sgemm(&cpu_->s, s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta,
+                           want.data(), ldc),
+              VACCEL_OK);
+    ASSERT_EQ(vaccel_sgemm(&acc_->s, s.m, s.n, s.k, s.alpha, a.data(), lda, b.data(), ldb, s.beta,
+                           got.data(), ldc),
+              VACCEL_OK)
         << vaccel_last_error();
     if (s.m && s.n) expect_ran_on_accel();
     for (std::int64_t i = 0; i < s.m; ++i)
       for (std::int64_t j = 0; j < ldc; ++j) {
         const size_t idx = static_cast<size_t>(i * ldc + j);
         if (j < s.n)
-          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)]) << i << "," << j;
+          ASSERT_NEAR(got[idx], want[idx], bound[static_cast<size_t>(i * s.n + j)])
+              << i << "," << j;
         else
-          ASSERT_EQ(std::memcmp(&got[idx], &want[idx], 4), 0) << "padding differs at " << i << "," << j;
+          ASSERT_EQ(std::memcmp(&got[idx], &want[idx], 4), 0)
+              << "padding differs at " << i << "," << j;
       }
   }
   float x[4] = {};
@@ -124,11 +138,13 @@ TEST_P(PluginEquivalence, Sgemm) {
 TEST_P(PluginEquivalence, Minmax) {
   for (int n : {1, 2, 65, 1000, 100003}) {
     SCOPED_TRACE("n=" + std::to_string(n));
-    auto in = ref::random_vec<double>(static_cast<size_t>(n), static_cast<std::uint32_t>(n), -300, 300);
+    auto in =
+        ref::random_vec<double>(static_cast<size_t>(n), static_cast<std::uint32_t>(n), -300, 300);
     std::vector<double> want(in.size()), got(in.size());
     double wmn, wmx, gmn, gmx;
     ASSERT_EQ(vaccel_minmax(&cpu_->s, in.data(), n, -50, 120, want.data(), &wmn, &wmx), VACCEL_OK);
-    ASSERT_EQ(vaccel_minmax(&acc_->s, in.data(), n, -50, 120, got.data(), &gmn, &gmx), VACCEL_OK) << vaccel_last_error();
+    ASSERT_EQ(vaccel_minmax(&acc_->s, in.data(), n, -50, 120, got.data(), &gmn, &gmx), VACCEL_OK)
+        << vaccel_last_error();
     expect_ran_on_accel();
     ASSERT_EQ(got, want);
     ASSERT_EQ(gmn, wmn);
@@ -144,17 +160,22 @@ TEST_P(PluginEquivalence, FpgaOps) {
     auto ia = ref::random_ints(n, 1);
     std::vector<int> iw(n), ig(n);
     ASSERT_EQ(vaccel_fpga_arraycopy(&cpu_->s, ia.data(), iw.data(), n), VACCEL_OK);
-    ASSERT_EQ(vaccel_fpga_arraycopy(&acc_->s, ia.data(), ig.data(), n), VACCEL_OK) << vaccel_last_error();
+    ASSERT_EQ(vaccel_fpga_arraycopy(&acc_->s, ia.data(), ig.data(), n), VACCEL_OK)
+        << vaccel_last_error();
     if (n) expect_ran_on_accel();
     ASSERT_EQ(ig, iw);
 
     auto a = ref::random_vec<float>(n, 2, -100, 100), b = ref::random_vec<float>(n, 3, -100, 100);
     std::vector<float> cw(n), cg(n), aw(n), ag(n), mw(n), mg(n);
     ASSERT_EQ(vaccel_fpga_vadd(&cpu_->s, a.data(), b.data(), cw.data(), n, n), VACCEL_OK);
-    ASSERT_EQ(vaccel_fpga_vadd(&acc_->s, a.data(), b.data(), cg.data(), n, n), VACCEL_OK) << vaccel_last_error();
+    ASSERT_EQ(vaccel_fpga_vadd(&acc_->s, a.data(), b.data(), cg.data(), n, n), VACCEL_OK)
+        << vaccel_last_error();
     ASSERT_EQ(cg, cw);
-    ASSERT_EQ(vaccel_fpga_parallel(&cpu_->s, a.data(), b.data(), aw.data(), mw.data(), n), VACCEL_OK);
-    ASSERT_EQ(vaccel_fpga_parallel(&acc_->s, a.data(), b.data(), ag.data(), mg.data(), n), VACCEL_OK) << vaccel_last_error();
+    ASSERT_EQ(vaccel_fpga_parallel(&cpu_->s, a.data(), b.data(), aw.data(), mw.data(), n),
+              VACCEL_OK);
+    ASSERT_EQ(vaccel_fpga_parallel(&acc_->s, a.data(), b.data(), ag.data(), mg.data(), n),
+              VACCEL_OK)
+        << vaccel_last_error();
     if (n) expect_ran_on_accel();
     ASSERT_EQ(ag, aw);
     ASSERT_EQ(mg, mw);
@@ -165,9 +186,11 @@ TEST_P(PluginEquivalence, FpgaOps) {
     std::vector<float> want(n * n), got(n * n), scratch(n * n);
     auto bound = ref::mmult(a.data(), b.data(), scratch.data(), n);
     ASSERT_EQ(vaccel_fpga_mmult(&cpu_->s, a.data(), b.data(), want.data(), n * n), VACCEL_OK);
-    ASSERT_EQ(vaccel_fpga_mmult(&acc_->s, a.data(), b.data(), got.data(), n * n), VACCEL_OK) << vaccel_last_error();
+    ASSERT_EQ(vaccel_fpga_mmult(&acc_->s, a.data(), b.data(), got.data(), n * n), VACCEL_OK)
+        << vaccel_last_error();
     if (n) expect_ran_on_accel();
-    for (size_t i = 0; i < n * n; ++i) ASSERT_NEAR(got[i], want[i], 2 * bound[i]) << i;  // both within bound of exact
+    for (size_t i = 0; i < n * n; ++i)
+      ASSERT_NEAR(got[i], want[i], 2 * bound[i]) << i;  // both within bound of exact
   }
   float x[10] = {};
   EXPECT_EQ(vaccel_fpga_vadd(&acc_->s, x, x, x, 4, 3), VACCEL_EINVAL);
@@ -175,7 +198,8 @@ TEST_P(PluginEquivalence, FpgaOps) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Plugins, PluginEquivalence,
-                         ::testing::Values(Accel{"opencl", VACCEL_PLUGIN_FPGA}, Accel{"cuda", VACCEL_PLUGIN_GPU}),
+                         ::testing::Values(Accel{"opencl", VACCEL_PLUGIN_FPGA},
+                                           Accel{"cuda", VACCEL_PLUGIN_GPU}),
                          [](const auto &info) { return std::string(info.param.name); });
 
 #ifdef VA_CUDA_PLUGIN
@@ -193,10 +217,13 @@ TEST(CudaPlugin, LoadFailsWithEnodevWithoutGpu) {
 TEST(OpenclPlugin, UserKernelFromResource) {
   ASSERT_EQ(env().boot_rc, VACCEL_OK);
   ASSERT_TRUE(loaded("opencl"));
-  const std::string src = "__kernel void axpb(float a, float b, __global const float *x, __global float *y) {\n"
-                          "  size_t i = get_global_id(0); y[i] = a * x[i] + b; }\n";
+  const std::string src =
+      "__kernel void axpb(float a, float b, __global const float *x, __global float *y) {\n"
+      "  size_t i = get_global_id(0); y[i] = a * x[i] + b; }\n";
   vaccel_resource res{};
-  ASSERT_EQ(vaccel_resource_init_from_buf(&res, src.data(), src.size(), VACCEL_RESOURCE_LIB, "axpb.cl", true), VACCEL_OK);
+  ASSERT_EQ(vaccel_resource_init_from_buf(&res, src.data(), src.size(), VACCEL_RESOURCE_LIB,
+                                          "axpb.cl", true),
+            VACCEL_OK);
   Session s(VACCEL_PLUGIN_FPGA);
   ASSERT_EQ(s.rc, VACCEL_OK);
   ASSERT_EQ(vaccel_resource_register(&res, &s.s), VACCEL_OK);
@@ -208,14 +235,18 @@ TEST(OpenclPlugin, UserKernelFromResource) {
                         {&b, sizeof b, VACCEL_ARG_FLOAT32, 0, false},
                         {x.data(), n * 4, VACCEL_ARG_FLOAT32_ARRAY, 0, false}};
   vaccel_arg write[1] = {{y.data(), n * 4, VACCEL_ARG_FLOAT32_ARRAY, 0, false}};
-  ASSERT_EQ(vaccel_exec_with_resource(&s.s, &res, "axpb", read, 3, write, 1), VACCEL_OK) << vaccel_last_error();
+  ASSERT_EQ(vaccel_exec_with_resource(&s.s, &res, "axpb", read, 3, write, 1), VACCEL_OK)
+      << vaccel_last_error();
   EXPECT_STREQ(vaccel_last_op_plugin(), "opencl");
-  for (size_t i = 0; i < n; ++i) ASSERT_NEAR(y[i], a * x[i] + b, 1e-6f * (std::fabs(a * x[i]) + b)) << i;
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_NEAR(y[i], a * x[i] + b, 1e-6f * (std::fabs(a * x[i]) + b)) << i;
 
   // A damaged binary resource: clear error, no crash.
   std::vector<std::uint8_t> bad = {'p', 'o', 'c', 'l', 'b', 'i', 'n', 0, 1, 2, 3};
   vaccel_resource bres{};
-  ASSERT_EQ(vaccel_resource_init_from_buf(&bres, bad.data(), bad.size(), VACCEL_RESOURCE_LIB, "k.poclbin", true), VACCEL_OK);
+  ASSERT_EQ(vaccel_resource_init_from_buf(&bres, bad.data(), bad.size(), VACCEL_RESOURCE_LIB,
+                                          "k.poclbin", true),
+            VACCEL_OK);
   ASSERT_EQ(vaccel_resource_register(&bres, &s.s), VACCEL_OK);
   EXPECT_EQ(vaccel_exec_with_resource(&s.s, &bres, "axpb", read, 3, write, 1), VACCEL_ELIBBAD);
   vaccel_resource_unregister(&bres, &s.s);

@@ -14,9 +14,9 @@ namespace ref {
 
 // C = alpha*A*B + beta*C, row-major; returns, per element of C, the error
 // bound API.md allows: 1e-4 * (|alpha| * sum_p |a*b| + |beta * c0|) + 1e-30.
-inline std::vector<double> sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a,
-                                 std::int64_t lda, const float *b, std::int64_t ldb, float beta, float *c,
-                                 std::int64_t ldc) {
+inline std::vector<double> sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+                                 const float *a, std::int64_t lda, const float *b, std::int64_t ldb,
+                                 float beta, float *c, std::int64_t ldc) {
   std::vector<double> bound(static_cast<size_t>(m * n));
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = 0; j < n; ++j) {
@@ -28,7 +28,8 @@ inline std::vector<double> sgemm(std::int64_t m, std::int64_t n, std::int64_t k,
       }
       float &cij = c[i * ldc + j];
       const double c0 = beta == 0.0f ? 0.0 : double(beta) * double(cij);
-      bound[static_cast<size_t>(i * n + j)] = 1e-4 * (std::fabs(alpha) * mag + std::fabs(c0)) + 1e-30;
+      bound[static_cast<size_t>(i * n + j)] =
+          1e-4 * (std::fabs(alpha) * mag + std::fabs(c0)) + 1e-30;
       cij = static_cast<float>(double(alpha) * acc + c0);
     }
   return bound;
@@ -52,7 +53,8 @@ inline std::vector<double> mmult(const float *a, const float *b, float *c, size_
   return bound;
 }
 
-inline void minmax(const double *in, size_t n, int lo, int hi, double *out, double *mn, double *mx) {
+inline void minmax(const double *in, size_t n, int lo, int hi, double *out, double *mn,
+                   double *mx) {
   *mn = in[0];
   *mx = in[0];
   for (size_t i = 0; i < n; ++i) {
@@ -88,19 +90,35 @@ struct GemmShape {
 // wide, padded leading dimensions, several alpha/beta, and zero sizes.
 inline std::vector<GemmShape> gemm_shapes() {
   return {
-      {1, 1, 1},        {2, 3, 4},           {16, 16, 16},        {17, 17, 17},      {15, 33, 7},
-      {31, 1, 64},      {1, 127, 5},         {64, 64, 64},        {65, 63, 129},     {100, 37, 250},
-      {128, 96, 160},   {3, 200, 1},         {33, 45, 19, 3, 5, 7},{20, 20, 20, 0, 0, 11, 0.5f, 2.0f},
-      {40, 24, 8, 0, 0, 0, -1.5f, 0.25f},    {24, 40, 64, 1, 1, 1, 2.0f, -1.0f},
-      {0, 5, 5},        {5, 0, 5},           {5, 5, 0},           {5, 5, 0, 0, 0, 0, 1.0f, 3.0f},
+      {1, 1, 1},
+      {2, 3, 4},
+      {16, 16, 16},
+      {17, 17, 17},
+      {15, 33, 7},
+      {31, 1, 64},
+      {1, 127, 5},
+      {64, 64, 64},
+      {65, 63, 129},
+      {100, 37, 250},
+      {128, 96, 160},
+      {3, 200, 1},
+      {33, 45, 19, 3, 5, 7},
+      {20, 20, 20, 0, 0, 11, 0.5f, 2.0f},
+      {40, 24, 8, 0, 0, 0, -1.5f, 0.25f},
+      {24, 40, 64, 1, 1, 1, 2.0f, -1.0f},
+      {0, 5, 5},
+      {5, 0, 5},
+      {5, 5, 0},
+      {5, 5, 0, 0, 0, 0, 1.0f, 3.0f},
       {0, 0, 0},
   };
 }
 
 inline std::string to_string(const GemmShape &s) {
   return "m=" + std::to_string(s.m) + " n=" + std::to_string(s.n) + " k=" + std::to_string(s.k) +
-         " pads=" + std::to_string(s.lda_pad) + "," + std::to_string(s.ldb_pad) + "," + std::to_string(s.ldc_pad) +
-         " alpha=" + std::to_string(s.alpha) + " beta=" + std::to_string(s.beta);
+         " pads=" + std::to_string(s.lda_pad) + "," + std::to_string(s.ldb_pad) + "," +
+         std::to_string(s.ldc_pad) + " alpha=" + std::to_string(s.alpha) +
+         " beta=" + std::to_string(s.beta);
 }
 
 // Lengths for the element-wise ops: zero, tiny, odd, and a few thousand.

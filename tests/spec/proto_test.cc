@@ -1,11 +1,10 @@
 // Tables and validators of the protocol library (virtio-accel-spec/lib).
 #include <gtest/gtest.h>
+#include <virtio_accel_proto.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
-
-#include <virtio_accel_proto.h>
 
 TEST(ProtoOps, TableCoversEveryOpWithItsName) {
   EXPECT_EQ(va_op_info(0), nullptr);
@@ -18,7 +17,8 @@ TEST(ProtoOps, TableCoversEveryOpWithItsName) {
   EXPECT_EQ(s->nr_in, 4);
   EXPECT_EQ(s->nr_out, 1);
   EXPECT_EQ(s->params_size, sizeof(virtio_accel_sgemm_params));
-  EXPECT_EQ(va_op_info(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD)->resource, uint32_t{VIRTIO_ACCEL_RES_MODEL});
+  EXPECT_EQ(va_op_info(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD)->resource,
+            uint32_t{VIRTIO_ACCEL_RES_MODEL});
   EXPECT_EQ(va_op_info(VIRTIO_ACCEL_OP_EXEC)->nr_in, VA_VAR);
 }
 
@@ -109,10 +109,10 @@ TEST(ProtoParse, ResponseHeaderChecks) {
   uint32_t st, det;
   EXPECT_EQ(va_parse_resp(&h, 24, 9, 0, &st, &det), 0);
   EXPECT_EQ(st, uint32_t{VIRTIO_ACCEL_S_BAD_ARGS});
-  EXPECT_EQ(va_parse_resp(&h, 23, 9, 0, &st, &det), EIO);   // short
-  EXPECT_EQ(va_parse_resp(&h, 24, 8, 0, &st, &det), EIO);   // other request
+  EXPECT_EQ(va_parse_resp(&h, 23, 9, 0, &st, &det), EIO);  // short
+  EXPECT_EQ(va_parse_resp(&h, 24, 8, 0, &st, &det), EIO);  // other request
   h.payload_len = 8;
-  EXPECT_EQ(va_parse_resp(&h, 24, 9, 8, &st, &det), EIO);   // length disagrees
-  EXPECT_EQ(va_parse_resp(&h, 32, 9, 4, &st, &det), EIO);   // more than expected
+  EXPECT_EQ(va_parse_resp(&h, 24, 9, 8, &st, &det), EIO);  // length disagrees
+  EXPECT_EQ(va_parse_resp(&h, 32, 9, 4, &st, &det), EIO);  // more than expected
   EXPECT_EQ(va_parse_resp(&h, 32, 9, 8, &st, &det), 0);
 }

@@ -3,6 +3,7 @@
 // by gen_vectors.py from the spec's tables independently of any C code).
 // Requests the vectors mark as invalid are refused by the encoder itself.
 #include <gtest/gtest.h>
+#include <virtio_accel_proto.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,8 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <virtio_accel_proto.h>
 
 namespace {
 
@@ -37,8 +36,10 @@ std::vector<Step> load(const char *name) {
   while (std::getline(f, line)) {
     std::istringstream ls(line);
     ls >> key >> val;
-    if (key == "req") steps.push_back({unhex(val), 0});
-    else if (key == "wlen") steps.back().wlen = std::stoull(val);
+    if (key == "req")
+      steps.push_back({unhex(val), 0});
+    else if (key == "wlen")
+      steps.back().wlen = std::stoull(val);
   }
   return steps;
 }
@@ -124,7 +125,8 @@ TEST(VectorsEncode, Resource) {
   va_blob blob{"input.bin", data, sizeof data};
   uint8_t buf[256];
   uint64_t wlen;
-  size_t n = va_frame_resource_register(buf, sizeof buf, 4, kFirstId, VIRTIO_ACCEL_RES_DATA, &blob, 1, &wlen);
+  size_t n = va_frame_resource_register(buf, sizeof buf, 4, kFirstId, VIRTIO_ACCEL_RES_DATA, &blob,
+                                        1, &wlen);
   ASSERT_GT(n, 0u);
   Bytes got = block(buf, n);
   got.insert(got.end(), blob.name, blob.name + std::strlen(blob.name));
@@ -137,7 +139,9 @@ TEST(VectorsEncode, Resource) {
   EXPECT_EQ(block(buf, n), s[3].req);
   // step 3 names a blob "../etc": the device answers MALFORMED, the encoder refuses.
   va_blob bad{"../etc", data, 1};
-  EXPECT_EQ(va_frame_resource_register(buf, sizeof buf, 7, kFirstId, VIRTIO_ACCEL_RES_DATA, &bad, 1, &wlen), 0u);
+  EXPECT_EQ(va_frame_resource_register(buf, sizeof buf, 7, kFirstId, VIRTIO_ACCEL_RES_DATA, &bad, 1,
+                                       &wlen),
+            0u);
 }
 
 TEST(VectorsEncode, TorchModelRunTensorList) {
@@ -147,7 +151,8 @@ TEST(VectorsEncode, TorchModelRunTensorList) {
   va_blob blob{"m.pt", model, sizeof model};
   uint8_t buf[256];
   uint64_t wlen;
-  size_t n = va_frame_resource_register(buf, sizeof buf, 2, kFirstId, VIRTIO_ACCEL_RES_MODEL, &blob, 1, &wlen);
+  size_t n = va_frame_resource_register(buf, sizeof buf, 2, kFirstId, VIRTIO_ACCEL_RES_MODEL, &blob,
+                                        1, &wlen);
   Bytes got = block(buf, n);
   got.insert(got.end(), blob.name, blob.name + 4);
   got.insert(got.end(), model, model + 4);
@@ -163,7 +168,9 @@ TEST(VectorsEncode, TorchModelRunTensorList) {
   ASSERT_EQ(va_tensor_desc_fill(&desc, 7, 2, dims), 0);
   virtio_accel_tensor_out tout;
   uint8_t room[24];
-  ASSERT_EQ(va_encode_model_run_begin(&r, VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, kFirstId, 1, 1, nullptr, 0), 0);
+  ASSERT_EQ(
+      va_encode_model_run_begin(&r, VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, kFirstId, 1, 1, nullptr, 0),
+      0);
   ASSERT_EQ(va_encode_tensor_in(&r, nullptr, 0, &desc, data, sizeof data, 1), 0);
   ASSERT_EQ(va_encode_out_node(&r, nullptr, 0), 0);
   ASSERT_EQ(va_encode_tensor_out(&r, &tout, room, sizeof room), 0);

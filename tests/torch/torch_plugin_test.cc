@@ -1,11 +1,11 @@
-// The torch plugin through the vAccel API, on the host: real EfficientNet-Lite0 classification of three
-// images, model load/run for every torch dtype, torch sgemm, the OpenCV face detector, ENOTSUP for the ops
-// without an engine, and bad input (corrupt/truncated/empty models, wrong shapes/dtypes, non-images, huge
-// declared images) answered with an error while the plugin keeps serving.
-// Assets come from models/build.sh (VA_MODELS_DIR); the plugin is loaded alone (VA_TORCH_PLUGIN).
-#include <vaccel.h>
-
+// The torch plugin through the vAccel API, on the host: real EfficientNet-Lite0 classification of
+// three images, model load/run for every torch dtype, torch sgemm, the OpenCV face detector,
+// ENOTSUP for the ops without an engine, and bad input (corrupt/truncated/empty models, wrong
+// shapes/dtypes, non-images, huge declared images) answered with an error while the plugin keeps
+// serving. Assets come from models/build.sh (VA_MODELS_DIR); the plugin is loaded alone
+// (VA_TORCH_PLUGIN).
 #include <gtest/gtest.h>
+#include <vaccel.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -57,7 +57,8 @@ struct Model {
     if (!rc) rc = vaccel_resource_register(&r, sess);
   }
   Model(vaccel_session *s, const std::vector<uint8_t> &bytes) : sess(s) {
-    rc = vaccel_resource_init_from_buf(&r, bytes.data(), bytes.size(), VACCEL_RESOURCE_MODEL, "m.pt", true);
+    rc = vaccel_resource_init_from_buf(&r, bytes.data(), bytes.size(), VACCEL_RESOURCE_MODEL,
+                                       "m.pt", true);
     if (!rc) rc = vaccel_resource_register(&r, sess);
   }
   ~Model() {
@@ -77,7 +78,8 @@ struct Result {
 Result classify(vaccel_session *s, const std::vector<uint8_t> &img) {
   unsigned char text[256] = {}, top[1024] = {};
   Result r;
-  r.rc = vaccel_image_classification(s, img.data(), text, top, img.size(), sizeof(text), sizeof(top));
+  r.rc =
+      vaccel_image_classification(s, img.data(), text, top, img.size(), sizeof(text), sizeof(top));
   r.label = reinterpret_cast<char *>(text);
   std::string t = reinterpret_cast<char *>(top);
   for (size_t pos = 0; !t.empty() && pos != std::string::npos;) {
@@ -91,12 +93,12 @@ Result classify(vaccel_session *s, const std::vector<uint8_t> &img) {
 }
 
 class TorchPlugin : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override { ASSERT_EQ(boot().rc, VACCEL_OK) << "cannot load " << VA_TORCH_PLUGIN; }
 };
 
-// The three reference images: top-1 label as upstream's torch plugin reports it (out_text), and the top-5
-// with probabilities (out_imgname), sorted, summing to at most 1.
+// The three reference images: top-1 label as upstream's torch plugin reports it (out_text), and the
+// top-5 with probabilities (out_imgname), sorted, summing to at most 1.
 TEST_F(TorchPlugin, ClassifiesThreeImagesWithEfficientNetLite0) {
   Session s;
   Model m(&s.s, kDir + "/efficientnet_lite0.pt");
@@ -124,8 +126,8 @@ TEST_F(TorchPlugin, ClassifiesThreeImagesWithEfficientNetLite0) {
   }
 }
 
-// Same model sent by content (as a guest does) gives bit-identical results to the one registered by path;
-// a session with no model uses the host's VACCEL_TORCH_MODEL.
+// Same model sent by content (as a guest does) gives bit-identical results to the one registered by
+// path; a session with no model uses the host's VACCEL_TORCH_MODEL.
 TEST_F(TorchPlugin, ModelByContentAndHostDefaultAgree) {
   auto img = slurp(kDir + "/images/chelsea.png");
   Result by_path, by_bytes, by_default;
@@ -165,19 +167,34 @@ TEST_F(TorchPlugin, ModelRunEveryDtype) {
   const struct {
     vaccel_torch_data_type t;
     size_t esize;
-  } types[] = {{VACCEL_TORCH_BYTE, 1}, {VACCEL_TORCH_CHAR, 1}, {VACCEL_TORCH_SHORT, 2}, {VACCEL_TORCH_INT, 4},
-               {VACCEL_TORCH_LONG, 8}, {VACCEL_TORCH_HALF, 2}, {VACCEL_TORCH_FLOAT, 4}};
+  } types[] = {{VACCEL_TORCH_BYTE, 1}, {VACCEL_TORCH_CHAR, 1}, {VACCEL_TORCH_SHORT, 2},
+               {VACCEL_TORCH_INT, 4},  {VACCEL_TORCH_LONG, 8}, {VACCEL_TORCH_HALF, 2},
+               {VACCEL_TORCH_FLOAT, 4}};
   for (auto [type, esize] : types) {
     std::vector<uint8_t> data(6 * esize);
     for (int i = 0; i < 6; i++) {
       switch (type) {
-        case VACCEL_TORCH_BYTE: data[i] = uint8_t(i + 1); break;
-        case VACCEL_TORCH_CHAR: reinterpret_cast<int8_t *>(data.data())[i] = int8_t(-i); break;
-        case VACCEL_TORCH_SHORT: reinterpret_cast<int16_t *>(data.data())[i] = int16_t(100 * i); break;
-        case VACCEL_TORCH_INT: reinterpret_cast<int32_t *>(data.data())[i] = -1000 * i; break;
-        case VACCEL_TORCH_LONG: reinterpret_cast<int64_t *>(data.data())[i] = int64_t(1) << (30 + i); break;
-        case VACCEL_TORCH_HALF: reinterpret_cast<uint16_t *>(data.data())[i] = uint16_t(0x3C00 + (i << 10)); break;  // 1,2,4,..
-        case VACCEL_TORCH_FLOAT: reinterpret_cast<float *>(data.data())[i] = 0.5f * i; break;
+        case VACCEL_TORCH_BYTE:
+          data[i] = uint8_t(i + 1);
+          break;
+        case VACCEL_TORCH_CHAR:
+          reinterpret_cast<int8_t *>(data.data())[i] = int8_t(-i);
+          break;
+        case VACCEL_TORCH_SHORT:
+          reinterpret_cast<int16_t *>(data.data())[i] = int16_t(100 * i);
+          break;
+        case VACCEL_TORCH_INT:
+          reinterpret_cast<int32_t *>(data.data())[i] = -1000 * i;
+          break;
+        case VACCEL_TORCH_LONG:
+          reinterpret_cast<int64_t *>(data.data())[i] = int64_t(1) << (30 + i);
+          break;
+        case VACCEL_TORCH_HALF:
+          reinterpret_cast<uint16_t *>(data.data())[i] = uint16_t(0x3C00 + (i << 10));
+          break;  // 1,2,4,..
+        case VACCEL_TORCH_FLOAT:
+          reinterpret_cast<float *>(data.data())[i] = 0.5f * i;
+          break;
       }
     }
     vaccel_torch_tensor *in = nullptr, *out[2] = {nullptr, nullptr};
@@ -199,13 +216,34 @@ TEST_F(TorchPlugin, ModelRunEveryDtype) {
       double x = 0, twice = 0;
       const uint8_t *o = static_cast<const uint8_t *>(out[0]->data);
       switch (type) {
-        case VACCEL_TORCH_BYTE: x = data[i]; twice = o[i]; break;
-        case VACCEL_TORCH_CHAR: x = reinterpret_cast<int8_t *>(data.data())[i]; twice = reinterpret_cast<const int8_t *>(o)[i]; break;
-        case VACCEL_TORCH_SHORT: x = reinterpret_cast<int16_t *>(data.data())[i]; twice = reinterpret_cast<const int16_t *>(o)[i]; break;
-        case VACCEL_TORCH_INT: x = reinterpret_cast<int32_t *>(data.data())[i]; twice = reinterpret_cast<const int32_t *>(o)[i]; break;
-        case VACCEL_TORCH_LONG: x = double(reinterpret_cast<int64_t *>(data.data())[i]); twice = double(reinterpret_cast<const int64_t *>(o)[i]); break;
-        case VACCEL_TORCH_HALF: x = std::ldexp(1.0, i); twice = std::ldexp(1.0, ((reinterpret_cast<const uint16_t *>(o)[i] >> 10) & 0x1f) - 15); break;
-        case VACCEL_TORCH_FLOAT: x = reinterpret_cast<float *>(data.data())[i]; twice = reinterpret_cast<const float *>(o)[i]; break;
+        case VACCEL_TORCH_BYTE:
+          x = data[i];
+          twice = o[i];
+          break;
+        case VACCEL_TORCH_CHAR:
+          x = reinterpret_cast<int8_t *>(data.data())[i];
+          twice = reinterpret_cast<const int8_t *>(o)[i];
+          break;
+        case VACCEL_TORCH_SHORT:
+          x = reinterpret_cast<int16_t *>(data.data())[i];
+          twice = reinterpret_cast<const int16_t *>(o)[i];
+          break;
+        case VACCEL_TORCH_INT:
+          x = reinterpret_cast<int32_t *>(data.data())[i];
+          twice = reinterpret_cast<const int32_t *>(o)[i];
+          break;
+        case VACCEL_TORCH_LONG:
+          x = double(reinterpret_cast<int64_t *>(data.data())[i]);
+          twice = double(reinterpret_cast<const int64_t *>(o)[i]);
+          break;
+        case VACCEL_TORCH_HALF:
+          x = std::ldexp(1.0, i);
+          twice = std::ldexp(1.0, ((reinterpret_cast<const uint16_t *>(o)[i] >> 10) & 0x1f) - 15);
+          break;
+        case VACCEL_TORCH_FLOAT:
+          x = reinterpret_cast<float *>(data.data())[i];
+          twice = reinterpret_cast<const float *>(o)[i];
+          break;
       }
       EXPECT_EQ(twice, 2 * x) << "dtype " << type << " element " << i;
       EXPECT_FLOAT_EQ(f[i], float(x)) << "dtype " << type << " element " << i;
@@ -230,9 +268,12 @@ TEST_F(TorchPlugin, SgemmMatchesReference) {
   vaccel_torch_tensor_new(&ta, 2, da, VACCEL_TORCH_FLOAT);
   vaccel_torch_tensor_new(&tb, 2, db, VACCEL_TORCH_FLOAT);
   vaccel_torch_tensor_new(&tc, 2, dc, VACCEL_TORCH_FLOAT);
-  ta->data = a.data(); ta->size = a.size() * 4;
-  tb->data = b.data(); tb->size = b.size() * 4;
-  tc->data = c.data(); tc->size = c.size() * 4;
+  ta->data = a.data();
+  ta->size = a.size() * 4;
+  tb->data = b.data();
+  tb->size = b.size() * 4;
+  tc->data = c.data();
+  tc->size = c.size() * 4;
   ASSERT_EQ(vaccel_torch_sgemm(&s.s, &ta, &tb, &tc, M, N, K, &out), VACCEL_OK);
   ASSERT_NE(out, nullptr);
   ASSERT_EQ(out->size, size_t(M * N * 4));
@@ -254,7 +295,8 @@ TEST_F(TorchPlugin, SgemmMatchesReference) {
   }
 }
 
-// OpenCV's frontal-face cascade finds the one face in skimage's astronaut photo, none in the coffee cup.
+// OpenCV's frontal-face cascade finds the one face in skimage's astronaut photo, none in the coffee
+// cup.
 TEST_F(TorchPlugin, DetectsTheAstronautsFace) {
   Session s;
   unsigned char out[256] = {};
@@ -265,9 +307,12 @@ TEST_F(TorchPlugin, DetectsTheAstronautsFace) {
   // the face is in the upper middle of the 512x512 picture
   int x, y, w, h;
   ASSERT_EQ(std::sscanf(text.c_str(), "faces: 1 [%d,%d,%d,%d]", &x, &y, &w, &h), 4) << text;
-  EXPECT_GT(x, 100); EXPECT_LT(x + w, 320); EXPECT_LT(y + h, 260);
+  EXPECT_GT(x, 100);
+  EXPECT_LT(x + w, 320);
+  EXPECT_LT(y + h, 260);
   auto coffee = slurp(kDir + "/images/coffee.png");
-  ASSERT_EQ(vaccel_image_detection(&s.s, coffee.data(), out, coffee.size(), sizeof(out)), VACCEL_OK);
+  ASSERT_EQ(vaccel_image_detection(&s.s, coffee.data(), out, coffee.size(), sizeof(out)),
+            VACCEL_OK);
   EXPECT_STREQ(reinterpret_cast<char *>(out), "faces: 0");
 }
 
@@ -275,7 +320,8 @@ TEST_F(TorchPlugin, OpsWithoutAnEngineAreNotSupported) {
   Session s;
   auto img = slurp(kDir + "/images/coffee.png");
   unsigned char out[64];
-  EXPECT_EQ(vaccel_image_segmentation(&s.s, img.data(), out, img.size(), sizeof(out)), VACCEL_ENOTSUP);
+  EXPECT_EQ(vaccel_image_segmentation(&s.s, img.data(), out, img.size(), sizeof(out)),
+            VACCEL_ENOTSUP);
   EXPECT_EQ(vaccel_image_pose(&s.s, img.data(), out, img.size(), sizeof(out)), VACCEL_ENOTSUP);
   EXPECT_EQ(vaccel_image_depth(&s.s, img.data(), out, img.size(), sizeof(out)), VACCEL_ENOTSUP);
   Model m(&s.s, kDir + "/double_and_float.pt");
@@ -309,8 +355,10 @@ TEST_F(TorchPlugin, BadInputIsAnErrorAndThePluginKeepsServing) {
     Session s;
     vaccel_resource r{};
     const uint8_t nothing = 0;
-    // the runtime may refuse an empty resource itself; if it takes one, the plugin refuses to load it
-    if (vaccel_resource_init_from_buf(&r, &nothing, 0, VACCEL_RESOURCE_MODEL, "empty.pt", true) == VACCEL_OK) {
+    // the runtime may refuse an empty resource itself; if it takes one, the plugin refuses to load
+    // it
+    if (vaccel_resource_init_from_buf(&r, &nothing, 0, VACCEL_RESOURCE_MODEL, "empty.pt", true) ==
+        VACCEL_OK) {
       if (vaccel_resource_register(&r, &s.s) == VACCEL_OK) {
         EXPECT_EQ(vaccel_torch_model_load(&s.s, &r), VACCEL_EINVAL);
         vaccel_resource_unregister(&r, &s.s);
@@ -381,8 +429,10 @@ TEST_F(TorchPlugin, BadInputIsAnErrorAndThePluginKeepsServing) {
     std::copy(side, side + 4, huge.begin() + 16);
     std::copy(side, side + 4, huge.begin() + 20);
     bad_images.push_back(huge);
-    // a BMP whose height is INT32_MIN (found by tests/torch/fuzz.sh: its magnitude overflowed int32_t)
-    bad_images.push_back({'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0x80});
+    // a BMP whose height is INT32_MIN (found by tests/torch/fuzz.sh: its magnitude overflowed
+    // int32_t)
+    bad_images.push_back(
+        {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0x80});
     for (auto &img : bad_images) {
       Result r = classify(&s.s, img);
       // a truncated JPEG may still decode (libjpeg fills in grey); anything else must be refused
@@ -396,8 +446,9 @@ TEST_F(TorchPlugin, BadInputIsAnErrorAndThePluginKeepsServing) {
       EXPECT_TRUE(d == VACCEL_OK || d == VACCEL_EINVAL);
     }
     unsigned char text[16], top[16];
-    EXPECT_EQ(vaccel_image_classification(&s.s, banana.data(), text, top, 0, sizeof(text), sizeof(top)),
-              VACCEL_EINVAL);
+    EXPECT_EQ(
+        vaccel_image_classification(&s.s, banana.data(), text, top, 0, sizeof(text), sizeof(top)),
+        VACCEL_EINVAL);
   }
   expect_serving();
 }
@@ -409,8 +460,9 @@ long rss_kib() {
   return -1;
 }
 
-// Repeated bad input does not grow the process: 200 rounds of a truncated model, a corrupt image, a huge
-// declared image and a wrong-shape run after 20 warm-up rounds; growth under 8 MiB (no per-call leak).
+// Repeated bad input does not grow the process: 200 rounds of a truncated model, a corrupt image, a
+// huge declared image and a wrong-shape run after 20 warm-up rounds; growth under 8 MiB (no
+// per-call leak).
 TEST_F(TorchPlugin, BadInputDoesNotLeak) {
   auto good_model = slurp(kDir + "/efficientnet_lite0.pt");
   std::vector<uint8_t> truncated(good_model.begin(), good_model.begin() + 300000);
@@ -424,8 +476,10 @@ TEST_F(TorchPlugin, BadInputDoesNotLeak) {
     Model bad(&s.s, truncated);
     EXPECT_EQ(vaccel_torch_model_load(&s.s, &bad.r), VACCEL_EINVAL);
     unsigned char out[64];
-    EXPECT_EQ(vaccel_image_detection(&s.s, corrupt.data(), out, corrupt.size(), sizeof(out)), VACCEL_EINVAL);
-    EXPECT_EQ(vaccel_image_detection(&s.s, huge.data(), out, huge.size(), sizeof(out)), VACCEL_EINVAL);
+    EXPECT_EQ(vaccel_image_detection(&s.s, corrupt.data(), out, corrupt.size(), sizeof(out)),
+              VACCEL_EINVAL);
+    EXPECT_EQ(vaccel_image_detection(&s.s, huge.data(), out, huge.size(), sizeof(out)),
+              VACCEL_EINVAL);
     int64_t dims[] = {4};
     float x[3] = {1, 2, 3};
     vaccel_torch_tensor *in, *o[3] = {nullptr, nullptr, nullptr};

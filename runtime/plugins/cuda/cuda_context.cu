@@ -1,18 +1,19 @@
 // Device context of the CUDA plugin: selection, stream, cuBLAS, buffer pool
 // and pinned staging. See cuda_internal.cuh.
-#include "cuda_internal.cuh"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "cuda_internal.cuh"
+
 namespace vaccel_cuda {
 
 int cuda_error_to_errno(cudaError_t e) {
   switch (e) {
-    case cudaSuccess: return 0;
+    case cudaSuccess:
+      return 0;
     case cudaErrorNoDevice:
     case cudaErrorInsufficientDriver:
     case cudaErrorInvalidDevice:
@@ -21,48 +22,68 @@ int cuda_error_to_errno(cudaError_t e) {
     case cudaErrorCompatNotSupportedOnDevice:
     case cudaErrorNoKernelImageForDevice:
       return ENODEV;
-    case cudaErrorMemoryAllocation: return ENOMEM;
-    case cudaErrorInvalidValue: return EINVAL;
-    default: return EIO;
+    case cudaErrorMemoryAllocation:
+      return ENOMEM;
+    case cudaErrorInvalidValue:
+      return EINVAL;
+    default:
+      return EIO;
   }
 }
 
 const char *cublas_status_name(cublasStatus_t s) {
   switch (s) {
-    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
-    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
-    case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
-    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
-    case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
-    case CUBLAS_STATUS_MAPPING_ERROR: return "CUBLAS_STATUS_MAPPING_ERROR";
-    case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
-    case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
-    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
-    default: return "CUBLAS_STATUS_UNKNOWN";
+    case CUBLAS_STATUS_SUCCESS:
+      return "CUBLAS_STATUS_SUCCESS";
+    case CUBLAS_STATUS_NOT_INITIALIZED:
+      return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case CUBLAS_STATUS_ALLOC_FAILED:
+      return "CUBLAS_STATUS_ALLOC_FAILED";
+    case CUBLAS_STATUS_INVALID_VALUE:
+      return "CUBLAS_STATUS_INVALID_VALUE";
+    case CUBLAS_STATUS_ARCH_MISMATCH:
+      return "CUBLAS_STATUS_ARCH_MISMATCH";
+    case CUBLAS_STATUS_MAPPING_ERROR:
+      return "CUBLAS_STATUS_MAPPING_ERROR";
+    case CUBLAS_STATUS_EXECUTION_FAILED:
+      return "CUBLAS_STATUS_EXECUTION_FAILED";
+    case CUBLAS_STATUS_INTERNAL_ERROR:
+      return "CUBLAS_STATUS_INTERNAL_ERROR";
+    case CUBLAS_STATUS_NOT_SUPPORTED:
+      return "CUBLAS_STATUS_NOT_SUPPORTED";
+    default:
+      return "CUBLAS_STATUS_UNKNOWN";
   }
 }
 
 int cublas_status_to_errno(cublasStatus_t s) {
   switch (s) {
-    case CUBLAS_STATUS_SUCCESS: return 0;
+    case CUBLAS_STATUS_SUCCESS:
+      return 0;
     case CUBLAS_STATUS_NOT_INITIALIZED:
-    case CUBLAS_STATUS_ARCH_MISMATCH: return ENODEV;
-    case CUBLAS_STATUS_ALLOC_FAILED: return ENOMEM;
-    case CUBLAS_STATUS_INVALID_VALUE: return EINVAL;
-    case CUBLAS_STATUS_NOT_SUPPORTED: return ENOTSUP;
-    default: return EIO;
+    case CUBLAS_STATUS_ARCH_MISMATCH:
+      return ENODEV;
+    case CUBLAS_STATUS_ALLOC_FAILED:
+      return ENOMEM;
+    case CUBLAS_STATUS_INVALID_VALUE:
+      return EINVAL;
+    case CUBLAS_STATUS_NOT_SUPPORTED:
+      return ENOTSUP;
+    default:
+      return EIO;
   }
 }
 
 void cuda_check(cudaError_t e, const char *what) {
   if (e == cudaSuccess) return;
   cudaGetLastError();  // clear the sticky-free error state for the next call
-  throw CudaError(cuda_error_to_errno(e),
-                  std::string(what) + ": " + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) + ")");
+  throw CudaError(cuda_error_to_errno(e), std::string(what) + ": " + cudaGetErrorString(e) + " (" +
+                                              cudaGetErrorName(e) + ")");
 }
 
 void cublas_check(cublasStatus_t s, const char *what) {
-  if (s != CUBLAS_STATUS_SUCCESS) throw CudaError(cublas_status_to_errno(s), std::string(what) + ": " + cublas_status_name(s));
+  if (s != CUBLAS_STATUS_SUCCESS)
+    throw CudaError(cublas_status_to_errno(s), std::string(what) + ": " + cublas_status_name(s));
 }
 
 std::string cuda_unavailable_reason() {
@@ -70,7 +91,8 @@ std::string cuda_unavailable_reason() {
   cudaError_t e = cudaGetDeviceCount(&n);
   if (e != cudaSuccess) {
     cudaGetLastError();
-    return std::string("no CUDA device: ") + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) + ")";
+    return std::string("no CUDA device: ") + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) +
+           ")";
   }
   if (n == 0) return "no CUDA device: cudaGetDeviceCount returned 0";
   return {};
@@ -83,7 +105,8 @@ int device_from_env() {
   if (!v || !*v) return 0;
   char *end = nullptr;
   long d = std::strtol(v, &end, 10);
-  if (*end || d < 0 || d > 1024) throw CudaError(EINVAL, std::string("VACCEL_CUDA_DEVICE='") + v + "' is not a device index");
+  if (*end || d < 0 || d > 1024)
+    throw CudaError(EINVAL, std::string("VACCEL_CUDA_DEVICE='") + v + "' is not a device index");
   return static_cast<int>(d);
 }
 
@@ -102,7 +125,8 @@ CudaOps::Impl::Impl(int device) {
   cuda_check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
   const int d = device >= 0 ? device : device_from_env();
   if (d >= count)
-    throw CudaError(ENODEV, "CUDA device " + std::to_string(d) + " requested, " + std::to_string(count) + " present");
+    throw CudaError(ENODEV, "CUDA device " + std::to_string(d) + " requested, " +
+                                std::to_string(count) + " present");
   cuda_check(cudaSetDevice(d), "cudaSetDevice");
   cudaDeviceProp p{};
   cuda_check(cudaGetDeviceProperties(&p, d), "cudaGetDeviceProperties");
@@ -175,7 +199,8 @@ void CudaOps::Impl::give_back(void *p, std::size_t cap) {
 void CudaOps::Impl::upload(void *dev, const void *host, std::size_t bytes) {
   if (bytes == 0) return;
   if (bytes < kStagingThreshold) {
-    cuda_check(cudaMemcpyAsync(dev, host, bytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync(H2D)");
+    cuda_check(cudaMemcpyAsync(dev, host, bytes, cudaMemcpyHostToDevice, stream),
+               "cudaMemcpyAsync(H2D)");
     sync();  // pageable source: keep the "host buffer reusable on return" contract simple
     return;
   }
@@ -185,9 +210,11 @@ void CudaOps::Impl::upload(void *dev, const void *host, std::size_t bytes) {
   for (std::size_t off = 0, i = 0; off < bytes; off += kStagingChunk, ++i) {
     const std::size_t len = std::min(kStagingChunk, bytes - off);
     const int s = static_cast<int>(i % 2);
-    cuda_check(cudaEventSynchronize(staged[s]), "cudaEventSynchronize");  // its previous DMA finished
+    cuda_check(cudaEventSynchronize(staged[s]),
+               "cudaEventSynchronize");  // its previous DMA finished
     std::memcpy(staging[s], h + off, len);
-    cuda_check(cudaMemcpyAsync(d + off, staging[s], len, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync(H2D staged)");
+    cuda_check(cudaMemcpyAsync(d + off, staging[s], len, cudaMemcpyHostToDevice, stream),
+               "cudaMemcpyAsync(H2D staged)");
     cuda_check(cudaEventRecord(staged[s], stream), "cudaEventRecord");
   }
   sync();
@@ -196,7 +223,8 @@ void CudaOps::Impl::upload(void *dev, const void *host, std::size_t bytes) {
 void CudaOps::Impl::download(void *host, const void *dev, std::size_t bytes) {
   if (bytes == 0) return;
   if (bytes < kStagingThreshold) {
-    cuda_check(cudaMemcpyAsync(host, dev, bytes, cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync(D2H)");
+    cuda_check(cudaMemcpyAsync(host, dev, bytes, cudaMemcpyDeviceToHost, stream),
+               "cudaMemcpyAsync(D2H)");
     sync();
     return;
   }
@@ -204,10 +232,13 @@ void CudaOps::Impl::download(void *host, const void *dev, std::size_t bytes) {
   auto *h = static_cast<char *>(host);
   auto *d = static_cast<const char *>(dev);
   const std::size_t chunks = (bytes + kStagingChunk - 1) / kStagingChunk;
-  auto chunk_len = [&](std::size_t i) { return std::min(kStagingChunk, bytes - i * kStagingChunk); };
+  auto chunk_len = [&](std::size_t i) {
+    return std::min(kStagingChunk, bytes - i * kStagingChunk);
+  };
   for (std::size_t i = 0; i < chunks; ++i) {
     const int s = static_cast<int>(i % 2);
-    cuda_check(cudaMemcpyAsync(staging[s], d + i * kStagingChunk, chunk_len(i), cudaMemcpyDeviceToHost, stream),
+    cuda_check(cudaMemcpyAsync(staging[s], d + i * kStagingChunk, chunk_len(i),
+                               cudaMemcpyDeviceToHost, stream),
                "cudaMemcpyAsync(D2H staged)");
     cuda_check(cudaEventRecord(staged[s], stream), "cudaEventRecord");
     if (i > 0) {  // while chunk i streams in, copy chunk i-1 out

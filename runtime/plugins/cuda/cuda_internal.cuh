@@ -2,13 +2,13 @@
 // mapping, the device-buffer pool and pinned staging. Compiled by nvcc only.
 #pragma once
 
-#include "cuda_ops.hh"
-
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <map>
 #include <mutex>
+
+#include "cuda_ops.hh"
 
 namespace vaccel_cuda {
 
@@ -29,11 +29,15 @@ class DeviceBuffer {
  public:
   DeviceBuffer() = default;
   DeviceBuffer(CudaOps::Impl *owner, void *p, std::size_t cap) : owner_(owner), p_(p), cap_(cap) {}
-  DeviceBuffer(DeviceBuffer &&o) noexcept : owner_(o.owner_), p_(o.p_), cap_(o.cap_) { o.p_ = nullptr; }
+  DeviceBuffer(DeviceBuffer &&o) noexcept : owner_(o.owner_), p_(o.p_), cap_(o.cap_) {
+    o.p_ = nullptr;
+  }
   DeviceBuffer &operator=(DeviceBuffer &&) = delete;
   ~DeviceBuffer();
   template <typename T>
-  T *as() const { return static_cast<T *>(p_); }
+  T *as() const {
+    return static_cast<T *>(p_);
+  }
 
  private:
   CudaOps::Impl *owner_ = nullptr;
@@ -70,11 +74,14 @@ struct CudaOps::Impl {
 // Kernel launchers (cuda_kernels.cu), all on `s`.
 void launch_arraycopy(const int *a, int *out, std::size_t n, cudaStream_t s);
 void launch_vadd(const float *a, const float *b, float *c, std::size_t n, cudaStream_t s);
-void launch_parallel(const float *a, const float *b, float *add, float *mult, std::size_t n, cudaStream_t s);
+void launch_parallel(const float *a, const float *b, float *add, float *mult, std::size_t n,
+                     cudaStream_t s);
 void launch_mmult(const float *a, const float *b, float *c, int n, cudaStream_t s);
-void launch_clamp(const double *in, double *out, std::size_t n, double lo, double hi, cudaStream_t s);
+void launch_clamp(const double *in, double *out, std::size_t n, double lo, double hi,
+                  cudaStream_t s);
 // Writes `groups` partial minima/maxima; returns the group count used.
-unsigned launch_minmax_partials(const double *in, std::size_t n, double *pmin, double *pmax, cudaStream_t s);
+unsigned launch_minmax_partials(const double *in, std::size_t n, double *pmin, double *pmax,
+                                cudaStream_t s);
 constexpr unsigned kMaxReduceGroups = 1024;
 
 }  // namespace vaccel_cuda

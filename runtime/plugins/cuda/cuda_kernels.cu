@@ -2,11 +2,11 @@
 // Element-wise results must equal the cpu plugin bit for bit, so additions
 // and products use the explicitly rounded intrinsics (__fadd_rn, __fmul_rn),
 // which nvcc never contracts into FMAs.
-#include "cuda_internal.cuh"
-
 #include <math_constants.h>
 
 #include <algorithm>
+
+#include "cuda_internal.cuh"
 
 namespace vaccel_cuda {
 namespace {
@@ -21,17 +21,20 @@ unsigned blocks_for(std::size_t n) {
 }
 
 __global__ void k_arraycopy(const int *a, int *out, std::size_t n) {
-  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n; i += std::size_t{gridDim.x} * blockDim.x)
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x)
     out[i] = a[i];
 }
 
 __global__ void k_vadd(const float *a, const float *b, float *c, std::size_t n) {
-  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n; i += std::size_t{gridDim.x} * blockDim.x)
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x)
     c[i] = __fadd_rn(a[i], b[i]);
 }
 
 __global__ void k_parallel(const float *a, const float *b, float *add, float *mult, std::size_t n) {
-  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n; i += std::size_t{gridDim.x} * blockDim.x) {
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x) {
     add[i] = __fadd_rn(a[i], b[i]);
     mult[i] = __fmul_rn(a[i], b[i]);
   }
@@ -58,7 +61,8 @@ __global__ void k_mmult(const float *a, const float *b, float *c, int n) {
 // out[i] = min(max(in[i], lo), hi), written so that a NaN input stays NaN
 // (as std::min(std::max(x, lo), hi) does on the host).
 __global__ void k_clamp(const double *in, double *out, std::size_t n, double lo, double hi) {
-  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n; i += std::size_t{gridDim.x} * blockDim.x) {
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x) {
     const double x = in[i];
     out[i] = x < lo ? lo : (x > hi ? hi : x);
   }
@@ -69,7 +73,8 @@ __global__ void k_minmax(const double *in, std::size_t n, double *pmin, double *
   __shared__ double smin[kReduceBlock];
   __shared__ double smax[kReduceBlock];
   double mn = CUDART_INF, mx = -CUDART_INF;
-  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n; i += std::size_t{gridDim.x} * blockDim.x) {
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x) {
     mn = fmin(mn, in[i]);
     mx = fmax(mx, in[i]);
   }
@@ -103,7 +108,8 @@ void launch_vadd(const float *a, const float *b, float *c, std::size_t n, cudaSt
   check_launch("k_vadd launch");
 }
 
-void launch_parallel(const float *a, const float *b, float *add, float *mult, std::size_t n, cudaStream_t s) {
+void launch_parallel(const float *a, const float *b, float *add, float *mult, std::size_t n,
+                     cudaStream_t s) {
   k_parallel<<<blocks_for(n), kBlock, 0, s>>>(a, b, add, mult, n);
   check_launch("k_parallel launch");
 }
@@ -114,13 +120,16 @@ void launch_mmult(const float *a, const float *b, float *c, int n, cudaStream_t 
   check_launch("k_mmult launch");
 }
 
-void launch_clamp(const double *in, double *out, std::size_t n, double lo, double hi, cudaStream_t s) {
+void launch_clamp(const double *in, double *out, std::size_t n, double lo, double hi,
+                  cudaStream_t s) {
   k_clamp<<<blocks_for(n), kBlock, 0, s>>>(in, out, n, lo, hi);
   check_launch("k_clamp launch");
 }
 
-unsigned launch_minmax_partials(const double *in, std::size_t n, double *pmin, double *pmax, cudaStream_t s) {
-  const unsigned groups = static_cast<unsigned>(std::min<std::size_t>(kMaxReduceGroups, (n + kReduceBlock - 1) / kReduceBlock));
+unsigned launch_minmax_partials(const double *in, std::size_t n, double *pmin, double *pmax,
+                                cudaStream_t s) {
+  const unsigned groups = static_cast<unsigned>(
+      std::min<std::size_t>(kMaxReduceGroups, (n + kReduceBlock - 1) / kReduceBlock));
   k_minmax<<<groups, kReduceBlock, 0, s>>>(in, n, pmin, pmax);
   check_launch("k_minmax launch");
   return groups;

@@ -59,9 +59,11 @@ class CudaOps {
   const DeviceInfo &device() const;
   CudaStats stats() const;
 
-  void sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a, std::int64_t lda,
-             const float *b, std::int64_t ldb, float beta, float *c, std::int64_t ldc);
-  void minmax(const double *in, std::size_t n, double lo, double hi, double *out, double *mn, double *mx);
+  void sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a,
+             std::int64_t lda, const float *b, std::int64_t ldb, float beta, float *c,
+             std::int64_t ldc);
+  void minmax(const double *in, std::size_t n, double lo, double hi, double *out, double *mn,
+              double *mx);
   void arraycopy(const int *a, int *out, std::size_t n);
   void mmult(const float *a, const float *b, float *c, std::size_t len);
   void parallel(const float *a, const float *b, float *add_out, float *mult_out, std::size_t n);

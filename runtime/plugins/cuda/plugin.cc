@@ -3,17 +3,16 @@
 // driver it fails with VACCEL_ENODEV and logs the CUDA error, so the plugin
 // is not loaded and the other plugins keep serving the ops.
 // Environment: VACCEL_CUDA_DEVICE (device index, default 0).
-#include "cuda_ops.hh"
-
 #include <vaccel/error.h>
 #include <vaccel/log.h>
 #include <vaccel/plugin.h>
 
-#include "guarded.hh"
-
 #include <memory>
 #include <new>
 #include <utility>
+
+#include "cuda_ops.hh"
+#include "guarded.hh"
 
 namespace {
 
@@ -30,12 +29,13 @@ int guarded(const char *op, F &&f) noexcept {
   return va_plugin::guarded<CudaError>("cuda", op, g_ops != nullptr, std::forward<F>(f));
 }
 
-int op_sgemm(vaccel_session *, long long m, long long n, long long k, float alpha, float *a, long long lda, float *b,
-             long long ldb, float beta, float *c, long long ldc) {
+int op_sgemm(vaccel_session *, long long m, long long n, long long k, float alpha, float *a,
+             long long lda, float *b, long long ldb, float beta, float *c, long long ldc) {
   return guarded("sgemm", [&] { g_ops->sgemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); });
 }
 
-int op_minmax(vaccel_session *, const double *in, int ndata, int low, int high, double *out, double *mn, double *mx) {
+int op_minmax(vaccel_session *, const double *in, int ndata, int low, int high, double *out,
+              double *mn, double *mx) {
   return guarded("minmax", [&] {
     if (ndata < 1) throw CudaError(VACCEL_EINVAL, "minmax: ndata must be >= 1");
     g_ops->minmax(in, static_cast<size_t>(ndata), low, high, out, mn, mx);
@@ -62,7 +62,8 @@ int init() {
   try {
     g_ops = std::make_unique<CudaOps>();
     const auto &d = g_ops->device();
-    vaccel_info("[cuda] using device %d '%s' (sm_%d%d)", d.index, d.name.c_str(), d.cc_major, d.cc_minor);
+    vaccel_info("[cuda] using device %d '%s' (sm_%d%d)", d.index, d.name.c_str(), d.cc_major,
+                d.cc_minor);
   } catch (const CudaError &e) {
     vaccel_error("[cuda] init: %s", e.what());
     return e.code();
@@ -89,5 +90,5 @@ int fini() {
 
 }  // namespace
 
-VACCEL_PLUGIN(.name = "cuda", .version = "0.1.0", .vaccel_version = VACCEL_VERSION, .init = init, .fini = fini,
-              .is_virtio = false, .type = VACCEL_PLUGIN_GPU)
+VACCEL_PLUGIN(.name = "cuda", .version = "0.1.0", .vaccel_version = VACCEL_VERSION, .init = init,
+              .fini = fini, .is_virtio = false, .type = VACCEL_PLUGIN_GPU)

@@ -18,23 +18,23 @@ enum class Lookup { kDefined, kMissing, kForeign };
 Lookup defined_in(void *handle, const char *sym, void **addr);
 
 class Policy {
-    public:
-	struct Entry {
-		std::string library; // canonical path
-		std::vector<std::string> symbols; // empty: any it defines
-	};
-	// ':'-separated: absolute paths, each optionally followed by symbols.
-	// Malformed tokens are dropped: they can only ever deny more.
-	static Policy parse(const char *list);
-	bool empty() const { return !configured_; }
-	// No list: any library. Otherwise the library (canonical path) must be
-	// listed, and `sym` among its symbols when it has any.
-	bool allows(const char *path, const char *sym) const;
-	bool lists_library(const char *path) const;
+ public:
+  struct Entry {
+    std::string library;               // canonical path
+    std::vector<std::string> symbols;  // empty: any it defines
+  };
+  // ':'-separated: absolute paths, each optionally followed by symbols.
+  // Malformed tokens are dropped: they can only ever deny more.
+  static Policy parse(const char *list);
+  bool empty() const { return !configured_; }
+  // No list: any library. Otherwise the library (canonical path) must be
+  // listed, and `sym` among its symbols when it has any.
+  bool allows(const char *path, const char *sym) const;
+  bool lists_library(const char *path) const;
 
-    private:
-	std::vector<Entry> entries_;
-	bool configured_ = false;
+ private:
+  std::vector<Entry> entries_;
+  bool configured_ = false;
 };
 
-} // namespace exec_plugin
+}  // namespace exec_plugin

@@ -10,7 +10,8 @@ namespace {
 // succeeds inside the span or reports failure; nothing here can read past it.
 class Reader {
  public:
-  explicit Reader(std::span<const std::uint8_t> b, bool big_endian = false) : b_(b), be_(big_endian) {}
+  explicit Reader(std::span<const std::uint8_t> b, bool big_endian = false)
+      : b_(b), be_(big_endian) {}
 
   template <typename T>
   std::optional<T> at(std::size_t off) const {
@@ -30,7 +31,9 @@ class Reader {
 };
 
 // off + len <= limit without overflow.
-bool fits(std::uint64_t off, std::uint64_t len, std::uint64_t limit) { return off <= limit && len <= limit - off; }
+bool fits(std::uint64_t off, std::uint64_t len, std::uint64_t limit) {
+  return off <= limit && len <= limit - off;
+}
 
 BinaryCheck fail(BinaryFormat f, std::string why) { return {false, f, std::move(why)}; }
 BinaryCheck pass(BinaryFormat f) { return {true, f, {}}; }
@@ -65,7 +68,8 @@ std::optional<std::string> walk_pocl_files(const Reader &r, std::uint64_t off, s
     off += 4 + *plen;
     auto clen = r.at<std::uint32_t>(off);
     if (!clen || !fits(off + 4, *clen, end))
-      return std::string(where) + ": file record " + std::to_string(n) + " content overruns its area";
+      return std::string(where) + ": file record " + std::to_string(n) +
+             " content overruns its area";
     off += 4 + *clen;
     ++n;
   }
@@ -76,25 +80,29 @@ std::optional<std::string> walk_pocl_files(const Reader &r, std::uint64_t off, s
 BinaryCheck check_poclbin(std::span<const std::uint8_t> bin) {
   const auto F = BinaryFormat::PoclBin;
   Reader r(bin);
-  if (bin.size() < kPoclHeader + 8) return fail(F, "poclbin: truncated header (" + std::to_string(bin.size()) + " bytes)");
+  if (bin.size() < kPoclHeader + 8)
+    return fail(F, "poclbin: truncated header (" + std::to_string(bin.size()) + " bytes)");
   std::uint32_t version = *r.at<std::uint32_t>(16);
   if (version != 9)
     return fail(F, "poclbin: format version " + std::to_string(version) +
                        " has a layout this validator has not verified; refusing it (PoCL "
                        "crashes on malformed binaries)");
   std::uint32_t nkernels = *r.at<std::uint32_t>(20);
-  if (nkernels > kPoclMaxKernels) return fail(F, "poclbin: implausible kernel count " + std::to_string(nkernels));
+  if (nkernels > kPoclMaxKernels)
+    return fail(F, "poclbin: implausible kernel count " + std::to_string(nkernels));
   for (std::size_t i = 0; i < kPoclHashLen - 1; ++i) {
     std::uint8_t c = bin[kPoclHashOff + i];
     if (c < 0x20 || c > 0x7e) return fail(F, "poclbin: corrupted build hash in header");
   }
-  if (bin[kPoclHashOff + kPoclHashLen - 1] != 0) return fail(F, "poclbin: build hash not terminated");
+  if (bin[kPoclHashOff + kPoclHashLen - 1] != 0)
+    return fail(F, "poclbin: build hash not terminated");
 
   const std::uint64_t end = bin.size();
   std::uint64_t off = kPoclHeader;
   std::uint64_t prog = *r.at<std::uint64_t>(off);
   off += 8;
-  if (prog == 0 || !fits(off, prog, end)) return fail(F, "poclbin: program record overruns the binary (truncated?)");
+  if (prog == 0 || !fits(off, prog, end))
+    return fail(F, "poclbin: program record overruns the binary (truncated?)");
   if (auto e = walk_pocl_files(r, off, off + prog, "poclbin program record")) return fail(F, *e);
   off += prog;
 
@@ -104,15 +112,18 @@ BinaryCheck check_poclbin(std::span<const std::uint8_t> bin) {
     auto files = r.at<std::uint64_t>(off + 8);
     auto namelen = r.at<std::uint32_t>(off + 20);
     if (!rec || !files || !namelen) return fail(F, where + ": header truncated");
-    if (*rec < 24 || !fits(off, *rec, end)) return fail(F, where + ": size overruns the binary (truncated?)");
+    if (*rec < 24 || !fits(off, *rec, end))
+      return fail(F, where + ": size overruns the binary (truncated?)");
     const std::uint64_t rec_end = off + *rec;
-    if (!fits(off + 24, *namelen, rec_end)) return fail(F, where + ": kernel name overruns the record");
+    if (!fits(off + 24, *namelen, rec_end))
+      return fail(F, where + ": kernel name overruns the record");
     if (*files > *rec - 24 - *namelen) return fail(F, where + ": file area larger than the record");
     if (auto e = walk_pocl_files(r, rec_end - *files, rec_end, where.c_str())) return fail(F, *e);
     off = rec_end;
   }
   if (off != end)
-    return fail(F, "poclbin: " + std::to_string(end - off) + " unexpected bytes after the last kernel record");
+    return fail(F, "poclbin: " + std::to_string(end - off) +
+                       " unexpected bytes after the last kernel record");
   return pass(F);
 }
 
@@ -131,15 +142,18 @@ BinaryCheck check_xclbin(std::span<const std::uint8_t> bin) {
   if (bin.size() < kAxlfSectionsOff) return fail(F, "xclbin: truncated header");
   std::uint64_t length = *r.at<std::uint64_t>(kAxlfHeaderOff);
   if (length != bin.size())
-    return fail(F, "xclbin: header says " + std::to_string(length) + " bytes, got " + std::to_string(bin.size()));
+    return fail(F, "xclbin: header says " + std::to_string(length) + " bytes, got " +
+                       std::to_string(bin.size()));
   std::uint32_t nsec = *r.at<std::uint32_t>(kAxlfHeaderOff + 148);
-  if (nsec > kAxlfMaxSections) return fail(F, "xclbin: implausible section count " + std::to_string(nsec));
+  if (nsec > kAxlfMaxSections)
+    return fail(F, "xclbin: implausible section count " + std::to_string(nsec));
   if (!fits(kAxlfSectionsOff, std::uint64_t{nsec} * kAxlfSectionSize, bin.size()))
     return fail(F, "xclbin: section headers overrun the file");
   for (std::uint32_t i = 0; i < nsec; ++i) {
     std::size_t h = kAxlfSectionsOff + std::size_t{i} * kAxlfSectionSize;
     std::uint64_t off = *r.at<std::uint64_t>(h + 24), sz = *r.at<std::uint64_t>(h + 32);
-    if (!fits(off, sz, bin.size())) return fail(F, "xclbin: section " + std::to_string(i) + " overruns the file");
+    if (!fits(off, sz, bin.size()))
+      return fail(F, "xclbin: section " + std::to_string(i) + " overruns the file");
   }
   return pass(F);
 }
@@ -149,7 +163,8 @@ BinaryCheck check_elf(std::span<const std::uint8_t> bin) {
   const auto F = BinaryFormat::Elf;
   if (bin.size() < 52) return fail(F, "ELF: truncated header");
   const int cls = bin[4], data = bin[5];
-  if ((cls != 1 && cls != 2) || (data != 1 && data != 2)) return fail(F, "ELF: bad class or data encoding");
+  if ((cls != 1 && cls != 2) || (data != 1 && data != 2))
+    return fail(F, "ELF: bad class or data encoding");
   const bool is64 = cls == 2;
   Reader r(bin, data == 2);
   const std::size_t ehsize = is64 ? 64 : 52;
@@ -191,7 +206,8 @@ BinaryCheck check_bitcode(std::span<const std::uint8_t> bin) {
   Reader r(bin);
   if (*r.at<std::uint32_t>(0) == 0x0B17C0DEu) {  // bitcode wrapper header
     auto off = r.at<std::uint32_t>(8), sz = r.at<std::uint32_t>(12);
-    if (!off || !sz || !fits(*off, *sz, bin.size())) return fail(F, "LLVM bitcode wrapper: payload outside the file");
+    if (!off || !sz || !fits(*off, *sz, bin.size()))
+      return fail(F, "LLVM bitcode wrapper: payload outside the file");
     return pass(F);
   }
   if (bin.size() % 4 != 0) return fail(F, "LLVM bitcode: size is not a multiple of 4 (truncated?)");
@@ -200,7 +216,8 @@ BinaryCheck check_bitcode(std::span<const std::uint8_t> bin) {
 
 BinaryCheck check_spirv(std::span<const std::uint8_t> bin) {
   const auto F = BinaryFormat::SpirV;
-  if (bin.size() < 20 || bin.size() % 4 != 0) return fail(F, "SPIR-V: truncated or not word-aligned");
+  if (bin.size() < 20 || bin.size() % 4 != 0)
+    return fail(F, "SPIR-V: truncated or not word-aligned");
   return pass(F);
 }
 
@@ -208,18 +225,26 @@ bool starts_with(std::span<const std::uint8_t> b, const char *magic, std::size_t
   return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
 }
 
-bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
 
 }  // namespace
 
 const char *binary_format_name(BinaryFormat f) {
   switch (f) {
-    case BinaryFormat::PoclBin: return "poclbin";
-    case BinaryFormat::Xclbin: return "xclbin2";
-    case BinaryFormat::Elf: return "ELF";
-    case BinaryFormat::LlvmBitcode: return "LLVM bitcode";
-    case BinaryFormat::SpirV: return "SPIR-V";
-    case BinaryFormat::Unknown: break;
+    case BinaryFormat::PoclBin:
+      return "poclbin";
+    case BinaryFormat::Xclbin:
+      return "xclbin2";
+    case BinaryFormat::Elf:
+      return "ELF";
+    case BinaryFormat::LlvmBitcode:
+      return "LLVM bitcode";
+    case BinaryFormat::SpirV:
+      return "SPIR-V";
+    case BinaryFormat::Unknown:
+      break;
   }
   return "unknown";
 }
@@ -227,8 +252,13 @@ const char *binary_format_name(BinaryFormat f) {
 BinaryFormat detect_binary_format(std::span<const std::uint8_t> b) {
   if (starts_with(b, "poclbin", 8)) return BinaryFormat::PoclBin;  // includes the NUL
   if (starts_with(b, "xclbin2", 8)) return BinaryFormat::Xclbin;
-  if (starts_with(b, "\x7f" "ELF", 4)) return BinaryFormat::Elf;
-  if (starts_with(b, "BC\xc0\xde", 4) || starts_with(b, "\xde\xc0\x17\x0b", 4)) return BinaryFormat::LlvmBitcode;
+  if (starts_with(b,
+                  "\x7f"
+                  "ELF",
+                  4))
+    return BinaryFormat::Elf;
+  if (starts_with(b, "BC\xc0\xde", 4) || starts_with(b, "\xde\xc0\x17\x0b", 4))
+    return BinaryFormat::LlvmBitcode;
   if (starts_with(b, "\x03\x02\x23\x07", 4)) return BinaryFormat::SpirV;
   return BinaryFormat::Unknown;
 }
@@ -236,14 +266,21 @@ BinaryFormat detect_binary_format(std::span<const std::uint8_t> b) {
 BinaryCheck validate_binary_structure(std::span<const std::uint8_t> bin) {
   if (bin.empty()) return fail(BinaryFormat::Unknown, "program binary is empty");
   if (bin.size() > kMaxProgramBinaryBytes)
-    return fail(BinaryFormat::Unknown, "program binary is larger than " + std::to_string(kMaxProgramBinaryBytes) + " bytes");
+    return fail(BinaryFormat::Unknown, "program binary is larger than " +
+                                           std::to_string(kMaxProgramBinaryBytes) + " bytes");
   switch (detect_binary_format(bin)) {
-    case BinaryFormat::PoclBin: return check_poclbin(bin);
-    case BinaryFormat::Xclbin: return check_xclbin(bin);
-    case BinaryFormat::Elf: return check_elf(bin);
-    case BinaryFormat::LlvmBitcode: return check_bitcode(bin);
-    case BinaryFormat::SpirV: return check_spirv(bin);
-    case BinaryFormat::Unknown: break;
+    case BinaryFormat::PoclBin:
+      return check_poclbin(bin);
+    case BinaryFormat::Xclbin:
+      return check_xclbin(bin);
+    case BinaryFormat::Elf:
+      return check_elf(bin);
+    case BinaryFormat::LlvmBitcode:
+      return check_bitcode(bin);
+    case BinaryFormat::SpirV:
+      return check_spirv(bin);
+    case BinaryFormat::Unknown:
+      break;
   }
   return fail(BinaryFormat::Unknown, "unrecognised program binary container");
 }
@@ -251,21 +288,25 @@ BinaryCheck validate_binary_structure(std::span<const std::uint8_t> bin) {
 BinaryCheck validate_program_binary(std::span<const std::uint8_t> bin, std::string_view platform,
                                     bool allow_unknown_format) {
   BinaryCheck c = validate_binary_structure(bin);
-  const bool unknown = c.format == BinaryFormat::Unknown && !bin.empty() && bin.size() <= kMaxProgramBinaryBytes;
+  const bool unknown =
+      c.format == BinaryFormat::Unknown && !bin.empty() && bin.size() <= kMaxProgramBinaryBytes;
   if (!c.ok && !unknown) return c;
 
   auto expect = [&](std::initializer_list<BinaryFormat> ok, const char *who) -> BinaryCheck {
     if (unknown) return c;  // unrecognised bytes: never handed to a known driver
     for (BinaryFormat f : ok)
       if (c.format == f) return c;
-    BinaryCheck r = fail(c.format, std::string("a ") + binary_format_name(c.format) + " binary cannot be loaded by " + who);
+    BinaryCheck r = fail(c.format, std::string("a ") + binary_format_name(c.format) +
+                                       " binary cannot be loaded by " + who);
     r.foreign = true;
     return r;
   };
   if (contains(platform, "Portable Computing Language"))
     return expect({BinaryFormat::PoclBin, BinaryFormat::LlvmBitcode, BinaryFormat::SpirV}, "PoCL");
-  if (contains(platform, "Xilinx") || contains(platform, "XRT")) return expect({BinaryFormat::Xclbin}, "Xilinx XRT");
-  if (contains(platform, "Intel(R) FPGA")) return expect({BinaryFormat::Elf}, "Intel FPGA (expects .aocx ELF)");
+  if (contains(platform, "Xilinx") || contains(platform, "XRT"))
+    return expect({BinaryFormat::Xclbin}, "Xilinx XRT");
+  if (contains(platform, "Intel(R) FPGA"))
+    return expect({BinaryFormat::Elf}, "Intel FPGA (expects .aocx ELF)");
   if (unknown) {
     if (allow_unknown_format) return {true, BinaryFormat::Unknown, {}};
     return c;

@@ -40,7 +40,8 @@
 
 namespace vaccel_ocl {
 
-inline constexpr std::size_t kMaxProgramBinaryBytes = std::size_t{1} << 30;  // 1 GiB (xclbins are large)
+inline constexpr std::size_t kMaxProgramBinaryBytes = std::size_t{1}
+                                                      << 30;  // 1 GiB (xclbins are large)
 
 enum class BinaryFormat { Unknown, PoclBin, Xclbin, Elf, LlvmBitcode, SpirV };
 
@@ -52,8 +53,8 @@ BinaryFormat detect_binary_format(std::span<const std::uint8_t> bin);
 struct BinaryCheck {
   bool ok = false;
   BinaryFormat format = BinaryFormat::Unknown;
-  std::string reason;  // empty when ok; otherwise says what is wrong and where
-  bool foreign = false; // a sound container of a kind this platform does not load
+  std::string reason;    // empty when ok; otherwise says what is wrong and where
+  bool foreign = false;  // a sound container of a kind this platform does not load
 };
 
 // Structural check of one container, whatever the device.
@@ -65,7 +66,8 @@ BinaryCheck validate_binary_structure(std::span<const std::uint8_t> bin);
 // Intel FPGA (ELF). Unknown platforms accept any recognised container, and
 // unrecognised bytes only when allow_unknown_format is true (a vendor format
 // this validator cannot check).
-BinaryCheck validate_program_binary(std::span<const std::uint8_t> bin, std::string_view platform_name,
+BinaryCheck validate_program_binary(std::span<const std::uint8_t> bin,
+                                    std::string_view platform_name,
                                     bool allow_unknown_format = false);
 
 }  // namespace vaccel_ocl

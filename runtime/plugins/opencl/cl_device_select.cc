@@ -1,7 +1,7 @@
 #include "cl_device_select.hh"
 
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <vector>
@@ -61,14 +61,22 @@ DeviceSpec parse_device_spec(const std::function<const char *(const char *)> &ge
   if (const char *t = getenv_fn("VACCEL_OPENCL_DEVICE_TYPE"); t && *t) {
     std::string v(t);
     for (char &c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (v == "gpu") s.type = CL_DEVICE_TYPE_GPU;
-    else if (v == "accelerator" || v == "fpga") s.type = CL_DEVICE_TYPE_ACCELERATOR;
-    else if (v == "cpu") s.type = CL_DEVICE_TYPE_CPU;
-    else if (v == "all" || v == "default") s.type = CL_DEVICE_TYPE_ALL;
-    else throw OclError(EINVAL, "VACCEL_OPENCL_DEVICE_TYPE='" + std::string(t) + "': expected gpu, accelerator, cpu or all");
+    if (v == "gpu")
+      s.type = CL_DEVICE_TYPE_GPU;
+    else if (v == "accelerator" || v == "fpga")
+      s.type = CL_DEVICE_TYPE_ACCELERATOR;
+    else if (v == "cpu")
+      s.type = CL_DEVICE_TYPE_CPU;
+    else if (v == "all" || v == "default")
+      s.type = CL_DEVICE_TYPE_ALL;
+    else
+      throw OclError(EINVAL, "VACCEL_OPENCL_DEVICE_TYPE='" + std::string(t) +
+                                 "': expected gpu, accelerator, cpu or all");
   }
-  if (const char *p = getenv_fn("VACCEL_OPENCL_PLATFORM"); p && *p) s.platform = parse_index("VACCEL_OPENCL_PLATFORM", p);
-  if (const char *d = getenv_fn("VACCEL_OPENCL_DEVICE"); d && *d) s.device = parse_index("VACCEL_OPENCL_DEVICE", d);
+  if (const char *p = getenv_fn("VACCEL_OPENCL_PLATFORM"); p && *p)
+    s.platform = parse_index("VACCEL_OPENCL_PLATFORM", p);
+  if (const char *d = getenv_fn("VACCEL_OPENCL_DEVICE"); d && *d)
+    s.device = parse_index("VACCEL_OPENCL_DEVICE", d);
   return s;
 }
 
@@ -77,23 +85,26 @@ SelectedDevice select_device(const DeviceSpec &spec) {
   cl_int err = clGetPlatformIDs(0, nullptr, &np);
   // The ICD loader reports "no platforms" as CL_PLATFORM_NOT_FOUND_KHR (-1001).
   if (err != CL_SUCCESS || np == 0)
-    throw OclError(ENODEV, "no OpenCL platform installed (clGetPlatformIDs: " + cl_error_message(err, "status") + ")");
+    throw OclError(ENODEV, "no OpenCL platform installed (clGetPlatformIDs: " +
+                               cl_error_message(err, "status") + ")");
   std::vector<cl_platform_id> plats(np);
   cl_check(clGetPlatformIDs(np, plats.data(), nullptr), "clGetPlatformIDs");
 
   const std::string want = device_type_name(spec.type) + " device #" + std::to_string(spec.device);
   if (spec.platform && *spec.platform >= np)
-    throw OclError(ENODEV, "VACCEL_OPENCL_PLATFORM=" + std::to_string(*spec.platform) + " but only " +
-                               std::to_string(np) + " platform(s) exist");
+    throw OclError(ENODEV, "VACCEL_OPENCL_PLATFORM=" + std::to_string(*spec.platform) +
+                               " but only " + std::to_string(np) + " platform(s) exist");
 
   std::string seen;
   for (cl_uint i = 0; i < np; ++i) {
     if (spec.platform && i != *spec.platform) continue;
     auto devs = devices_of(plats[i], spec.type);
     std::string pname = platform_info(plats[i], CL_PLATFORM_NAME);
-    seen += (seen.empty() ? "" : "; ") + ("platform " + std::to_string(i) + " '" + pname + "': " +
-                                          std::to_string(devs.size()) + " " + device_type_name(spec.type) + " device(s)");
-    if (spec.device < devs.size()) return {plats[i], devs[spec.device], pname, device_name(devs[spec.device])};
+    seen += (seen.empty() ? "" : "; ") +
+            ("platform " + std::to_string(i) + " '" + pname + "': " + std::to_string(devs.size()) +
+             " " + device_type_name(spec.type) + " device(s)");
+    if (spec.device < devs.size())
+      return {plats[i], devs[spec.device], pname, device_name(devs[spec.device])};
   }
   throw OclError(ENODEV, "no OpenCL " + want + " (" + seen + ")");
 }

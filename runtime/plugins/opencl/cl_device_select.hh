@@ -8,11 +8,11 @@
 // FPGAs appear as CL_DEVICE_TYPE_ACCELERATOR.
 #pragma once
 
-#include "cl_error.hh"
-
 #include <functional>
 #include <optional>
 #include <string>
+
+#include "cl_error.hh"
 
 namespace vaccel_ocl {
 

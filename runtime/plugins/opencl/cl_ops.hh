@@ -5,12 +5,12 @@
 // untouched when it rejects arguments.
 #pragma once
 
-#include "cl_runtime.hh"
-
 #include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "cl_runtime.hh"
 
 namespace vaccel_ocl {
 
@@ -35,11 +35,13 @@ class ClOps {
   explicit ClOps(ClRuntime &rt, std::vector<std::uint8_t> builtin_binary = {});
 
   // C = alpha*A*B + beta*C, row-major, lda >= k, ldb >= n, ldc >= n.
-  void sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a, std::int64_t lda,
-             const float *b, std::int64_t ldb, float beta, float *c, std::int64_t ldc);
+  void sgemm(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a,
+             std::int64_t lda, const float *b, std::int64_t ldb, float beta, float *c,
+             std::int64_t ldc);
   // out[i] = min(max(in[i], lo), hi); *mn / *mx = smallest / largest of in
   // (n >= 1 and lo <= hi, else EINVAL; ENOTSUP without fp64 on the device).
-  void minmax(const double *in, size_t n, double lo, double hi, double *out, double *mn, double *mx);
+  void minmax(const double *in, size_t n, double lo, double hi, double *out, double *mn,
+              double *mx);
   void arraycopy(const int *a, int *out, size_t n);
   // n x n with n*n == len (EINVAL otherwise).
   void mmult(const float *a, const float *b, float *c, size_t len);
@@ -66,9 +68,11 @@ class ClOps {
 
  private:
   cl_kernel builtin(const char *name);
-  void gemm(const char *kernel, std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float *a,
-            std::int64_t lda, const float *b, std::int64_t ldb, float beta, float *c, std::int64_t ldc);
-  void elementwise(const char *kernel, std::span<const float *const> in, std::span<float *const> out, size_t n);
+  void gemm(const char *kernel, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+            const float *a, std::int64_t lda, const float *b, std::int64_t ldb, float beta,
+            float *c, std::int64_t ldc);
+  void elementwise(const char *kernel, std::span<const float *const> in,
+                   std::span<float *const> out, size_t n);
 
   ClRuntime &rt_;
   std::vector<std::uint8_t> builtin_binary_;

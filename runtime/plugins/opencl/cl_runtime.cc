@@ -1,17 +1,18 @@
 #include "cl_runtime.hh"
 
-#include "binary_validate.hh"
-
 #include <bit>
 #include <cerrno>
 #include <cstring>
+
+#include "binary_validate.hh"
 
 namespace vaccel_ocl {
 namespace {
 
 std::string build_log(cl_program p, cl_device_id d) {
   size_t n = 0;
-  if (clGetProgramBuildInfo(p, d, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n) != CL_SUCCESS || n == 0) return {};
+  if (clGetProgramBuildInfo(p, d, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n) != CL_SUCCESS || n == 0)
+    return {};
   std::string log(n, '\0');
   clGetProgramBuildInfo(p, d, CL_PROGRAM_BUILD_LOG, n, log.data(), nullptr);
   log.resize(std::strlen(log.c_str()));
@@ -43,7 +44,8 @@ PooledBuffer::~PooledBuffer() {
 
 ClRuntime::ClRuntime(const DeviceSpec &spec) : dev_(select_device(spec)) {
   cl_int err = CL_SUCCESS;
-  cl_context_properties props[] = {CL_CONTEXT_PLATFORM, reinterpret_cast<cl_context_properties>(dev_.platform), 0};
+  cl_context_properties props[] = {CL_CONTEXT_PLATFORM,
+                                   reinterpret_cast<cl_context_properties>(dev_.platform), 0};
   ctx_ = clCreateContext(props, 1, &dev_.device, nullptr, nullptr, &err);
   cl_check(err, "clCreateContext");
   queue_ = clCreateCommandQueue(ctx_, dev_.device, 0, &err);
@@ -52,7 +54,9 @@ ClRuntime::ClRuntime(const DeviceSpec &spec) : dev_(select_device(spec)) {
     cl_check(err, "clCreateCommandQueue");
   }
   cl_device_fp_config fp = 0;
-  fp64_ = clGetDeviceInfo(dev_.device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp, &fp, nullptr) == CL_SUCCESS && fp != 0;
+  fp64_ = clGetDeviceInfo(dev_.device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp, &fp, nullptr) ==
+              CL_SUCCESS &&
+          fp != 0;
   cl_ulong max_alloc = 0;
   clGetDeviceInfo(dev_.device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc, &max_alloc, nullptr);
   max_alloc_ = static_cast<size_t>(max_alloc);
@@ -81,7 +85,8 @@ void ClRuntime::build(cl_program p, std::string_view options, const char *what) 
   }
 }
 
-cl_program ClRuntime::cached_program(char kind, std::span<const std::uint8_t> bytes, std::string_view options) {
+cl_program ClRuntime::cached_program(char kind, std::span<const std::uint8_t> bytes,
+                                     std::string_view options) {
   std::string key;
   key.reserve(2 + options.size() + bytes.size());
   key.push_back(kind);
@@ -132,12 +137,15 @@ cl_program ClRuntime::cached_program(char kind, std::span<const std::uint8_t> by
 
 cl_program ClRuntime::program_from_source(std::string_view source, std::string_view options) {
   if (source.empty()) throw OclError(EINVAL, "empty OpenCL program source");
-  return cached_program('s', {reinterpret_cast<const std::uint8_t *>(source.data()), source.size()}, options);
+  return cached_program('s', {reinterpret_cast<const std::uint8_t *>(source.data()), source.size()},
+                        options);
 }
 
-cl_program ClRuntime::program_from_binary(std::span<const std::uint8_t> binary, std::string_view options) {
+cl_program ClRuntime::program_from_binary(std::span<const std::uint8_t> binary,
+                                          std::string_view options) {
   BinaryCheck c = validate_program_binary(binary, dev_.platform_name);
-  if (!c.ok) throw OclError(ELIBBAD, "program binary rejected before reaching the driver: " + c.reason);
+  if (!c.ok)
+    throw OclError(ELIBBAD, "program binary rejected before reaching the driver: " + c.reason);
   return cached_program('b', binary, options);
 }
 
@@ -148,7 +156,9 @@ cl_kernel ClRuntime::kernel(cl_program program, const std::string &name) {
     if (auto it = e.kernels.find(name); it != e.kernels.end()) return it->second;
     cl_int err = CL_SUCCESS;
     cl_kernel k = clCreateKernel(program, name.c_str(), &err);
-    if (err != CL_SUCCESS) throw OclError(cl_error_to_errno(err), cl_error_message(err, "clCreateKernel") + ": '" + name + "'");
+    if (err != CL_SUCCESS)
+      throw OclError(cl_error_to_errno(err),
+                     cl_error_message(err, "clCreateKernel") + ": '" + name + "'");
     e.kernels.emplace(name, k);
     return k;
   }
@@ -157,10 +167,12 @@ cl_kernel ClRuntime::kernel(cl_program program, const std::string &name) {
 
 std::vector<std::uint8_t> ClRuntime::program_binary(cl_program program) {
   size_t size = 0;
-  cl_check(clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, nullptr), "clGetProgramInfo(BINARY_SIZES)");
+  cl_check(clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, nullptr),
+           "clGetProgramInfo(BINARY_SIZES)");
   std::vector<std::uint8_t> out(size);
   unsigned char *p = out.data();
-  cl_check(clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof p, &p, nullptr), "clGetProgramInfo(BINARIES)");
+  cl_check(clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof p, &p, nullptr),
+           "clGetProgramInfo(BINARIES)");
   return out;
 }
 

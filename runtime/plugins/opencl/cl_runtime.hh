@@ -11,8 +11,6 @@
 // uses the runtime holds lock() from setting arguments to reading results.
 #pragma once
 
-#include "cl_device_select.hh"
-
 #include <cstdint>
 #include <list>
 #include <map>
@@ -23,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cl_device_select.hh"
+
 namespace vaccel_ocl {
 
 class ClRuntime;
@@ -31,7 +31,8 @@ class ClRuntime;
 class PooledBuffer {
  public:
   PooledBuffer() = default;
-  PooledBuffer(ClRuntime *rt, cl_mem mem, size_t capacity) : rt_(rt), mem_(mem), capacity_(capacity) {}
+  PooledBuffer(ClRuntime *rt, cl_mem mem, size_t capacity)
+      : rt_(rt), mem_(mem), capacity_(capacity) {}
   PooledBuffer(PooledBuffer &&o) noexcept { *this = std::move(o); }
   PooledBuffer &operator=(PooledBuffer &&o) noexcept;
   PooledBuffer(const PooledBuffer &) = delete;
@@ -49,9 +50,9 @@ class PooledBuffer {
 };
 
 struct ClRuntimeStats {
-  unsigned programs_built = 0;     // clBuildProgram calls (cache misses)
-  unsigned source_builds = 0;      // ... of which from source
-  unsigned binary_loads = 0;       // ... of which from a device binary
+  unsigned programs_built = 0;  // clBuildProgram calls (cache misses)
+  unsigned source_builds = 0;   // ... of which from source
+  unsigned binary_loads = 0;    // ... of which from a device binary
   unsigned program_cache_hits = 0;
   unsigned buffers_allocated = 0;  // clCreateBuffer calls
   unsigned buffer_pool_hits = 0;
@@ -78,7 +79,8 @@ class ClRuntime {
   // Built program from a device binary (cached). The binary is validated
   // (binary_validate.hh) before the driver sees it; rejects throw
   // OclError(ELIBBAD) saying why.
-  cl_program program_from_binary(std::span<const std::uint8_t> binary, std::string_view options = {});
+  cl_program program_from_binary(std::span<const std::uint8_t> binary,
+                                 std::string_view options = {});
   // Kernel `name` of a program returned above (cached; owned by the runtime).
   cl_kernel kernel(cl_program program, const std::string &name);
   // The device binary of a built program (CL_PROGRAM_BINARIES), e.g. to save
@@ -93,7 +95,8 @@ class ClRuntime {
  private:
   friend class PooledBuffer;
   void give_back(cl_mem mem, size_t capacity);
-  cl_program cached_program(char kind, std::span<const std::uint8_t> bytes, std::string_view options);
+  cl_program cached_program(char kind, std::span<const std::uint8_t> bytes,
+                            std::string_view options);
   void build(cl_program p, std::string_view options, const char *what);
 
   struct ProgramEntry {
@@ -108,9 +111,9 @@ class ClRuntime {
   bool fp64_ = false;
   size_t max_alloc_ = 0;
   std::mutex mu_;
-  std::mutex cache_mu_;                // guards programs_ and the pool
-  std::list<ProgramEntry> programs_;   // most recently used first
-  std::multimap<size_t, cl_mem> free_; // capacity -> idle buffer
+  std::mutex cache_mu_;                 // guards programs_ and the pool
+  std::list<ProgramEntry> programs_;    // most recently used first
+  std::multimap<size_t, cl_mem> free_;  // capacity -> idle buffer
   size_t free_bytes_ = 0;
   ClRuntimeStats stats_;
 

@@ -1,10 +1,10 @@
 #include "user_kernel.hh"
 
-#include "binary_validate.hh"
-
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+
+#include "binary_validate.hh"
 
 namespace vaccel_ocl {
 
@@ -23,11 +23,13 @@ KernelLaunch parse_kernel_symbol(std::string_view s) {
     if (l.dims == 3) throw OclError(EINVAL, "'" + std::string(s) + "': at most 3 dimensions");
     size_t v = 0;
     auto [p, ec] = std::from_chars(dims.data(), dims.data() + dims.size(), v);
-    if (ec != std::errc() || p == dims.data()) throw OclError(EINVAL, "'" + std::string(s) + "': bad global size");
+    if (ec != std::errc() || p == dims.data())
+      throw OclError(EINVAL, "'" + std::string(s) + "': bad global size");
     l.global[l.dims++] = v;
     dims.remove_prefix(static_cast<size_t>(p - dims.data()));
     if (dims.empty()) break;
-    if (dims.front() != 'x') throw OclError(EINVAL, "'" + std::string(s) + "': sizes are separated by 'x'");
+    if (dims.front() != 'x')
+      throw OclError(EINVAL, "'" + std::string(s) + "': sizes are separated by 'x'");
     dims.remove_prefix(1);
   }
   return l;
@@ -37,7 +39,8 @@ bool looks_like_source(std::string_view name, std::span<const std::uint8_t> byte
   if (name.size() >= 3 && name.substr(name.size() - 3) == ".cl") return true;
   if (detect_binary_format(bytes) != BinaryFormat::Unknown) return false;
   for (std::uint8_t c : bytes)
-    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v')) return false;
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v'))
+      return false;
   return !bytes.empty();
 }
 

@@ -14,14 +14,14 @@
 //               write args are buffers copied in, run, and copied back.
 #pragma once
 
-#include "cl_error.hh"
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "cl_error.hh"
 
 namespace vaccel_ocl {
 

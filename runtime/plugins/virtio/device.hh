@@ -21,54 +21,50 @@ namespace vaccel_virtio {
 // (status.hh); status/detail are the raw values (VIRTIO_ACCEL_IOC_NO_STATUS
 // when the device never answered); sys_errno is the ioctl's errno or 0.
 struct Outcome {
-	int err = 0;
-	uint32_t status = VIRTIO_ACCEL_IOC_NO_STATUS;
-	uint32_t detail = 0;
-	int sys_errno = 0;
+  int err = 0;
+  uint32_t status = VIRTIO_ACCEL_IOC_NO_STATUS;
+  uint32_t detail = 0;
+  int sys_errno = 0;
 };
 
 // Extra results of a RUN.
 struct RunInfo {
-	char executor[VIRTIO_ACCEL_IOC_EXECUTOR_LEN] = {};
-	uint64_t exec_ns = 0;
-	uint64_t rtt_ns = 0;
+  char executor[VIRTIO_ACCEL_IOC_EXECUTOR_LEN] = {};
+  uint64_t exec_ns = 0;
+  uint64_t rtt_ns = 0;
 };
 
 // One blob to register: name (no NUL needed) and bytes.
 struct BlobRef {
-	const char *name;
-	const void *data;
-	uint64_t size;
+  const char *name;
+  const void *data;
+  uint64_t size;
 };
 
 class Device {
-public:
-	// Opens `path` and checks INFO: the driver's ioctl API version must be
-	// ours and the device protocol's major version ours. On failure
-	// returns a vAccel error and sets *why.
-	int open(const char *path, std::string *why);
-	void close();
-	bool is_open() const { return fd_ >= 0; }
-	const virtio_accel_ioc_info &info() const { return info_; }
-	// True if the device serves wire op `op` (bit in supported_ops).
-	bool serves(uint32_t op) const
-	{
-		return op < 64 && (info_.supported_ops >> op & 1);
-	}
+ public:
+  // Opens `path` and checks INFO: the driver's ioctl API version must be
+  // ours and the device protocol's major version ours. On failure
+  // returns a vAccel error and sets *why.
+  int open(const char *path, std::string *why);
+  void close();
+  bool is_open() const { return fd_ >= 0; }
+  const virtio_accel_ioc_info &info() const { return info_; }
+  // True if the device serves wire op `op` (bit in supported_ops).
+  bool serves(uint32_t op) const { return op < 64 && (info_.supported_ops >> op & 1); }
 
-	Outcome session_create(uint32_t flags, uint64_t *id) const;
-	Outcome session_destroy(uint64_t id) const;
-	Outcome resource_register(uint64_t session, uint32_t res_type,
-				  const BlobRef *blobs, uint32_t nr_blobs,
-				  uint64_t *id) const;
-	Outcome resource_unregister(uint64_t session, uint64_t id) const;
-	Outcome run(uint64_t session, const Request &r, RunInfo *info) const;
-	// Device-wide counters (STATS_GET).
-	Outcome stats(virtio_accel_ioc_stats *out) const;
+  Outcome session_create(uint32_t flags, uint64_t *id) const;
+  Outcome session_destroy(uint64_t id) const;
+  Outcome resource_register(uint64_t session, uint32_t res_type, const BlobRef *blobs,
+                            uint32_t nr_blobs, uint64_t *id) const;
+  Outcome resource_unregister(uint64_t session, uint64_t id) const;
+  Outcome run(uint64_t session, const Request &r, RunInfo *info) const;
+  // Device-wide counters (STATS_GET).
+  Outcome stats(virtio_accel_ioc_stats *out) const;
 
-private:
-	int fd_ = -1;
-	virtio_accel_ioc_info info_{};
+ private:
+  int fd_ = -1;
+  virtio_accel_ioc_info info_{};
 };
 
 }  // namespace vaccel_virtio

@@ -5,30 +5,30 @@
 // (local resource id, local session id). Thread-safe.
 #pragma once
 
+#include <vaccel/id.h>
+
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <utility>
 #include <vector>
 
-#include <vaccel/id.h>
-
 namespace vaccel_virtio {
 
 class RemoteIds {
-public:
-	void put(vaccel_id_t res, vaccel_id_t sess, uint64_t remote);
-	// 0 if the pair is not registered.
-	uint64_t get(vaccel_id_t res, vaccel_id_t sess) const;
-	// Removes the pair and returns its remote id (0 if absent).
-	uint64_t take(vaccel_id_t res, vaccel_id_t sess);
-	// Removes every pair of a session (the host drops a session's
-	// resources with it) and returns how many there were.
-	size_t drop_session(vaccel_id_t sess);
+ public:
+  void put(vaccel_id_t res, vaccel_id_t sess, uint64_t remote);
+  // 0 if the pair is not registered.
+  uint64_t get(vaccel_id_t res, vaccel_id_t sess) const;
+  // Removes the pair and returns its remote id (0 if absent).
+  uint64_t take(vaccel_id_t res, vaccel_id_t sess);
+  // Removes every pair of a session (the host drops a session's
+  // resources with it) and returns how many there were.
+  size_t drop_session(vaccel_id_t sess);
 
-private:
-	mutable std::mutex mu_;
-	std::map<std::pair<vaccel_id_t, vaccel_id_t>, uint64_t> ids_;
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<vaccel_id_t, vaccel_id_t>, uint64_t> ids_;
 };
 
 }  // namespace vaccel_virtio

@@ -19,52 +19,49 @@ namespace vaccel_virtio {
 
 // Shape of one tensor as the wire carries it, framework-neutral.
 struct TensorView {
-	uint32_t data_type = 0;
-	uint32_t nr_dims = 0;
-	int64_t dims[VIRTIO_ACCEL_MAX_DIMS] = {};
-	const void *data = nullptr;
-	uint64_t size = 0;
+  uint32_t data_type = 0;
+  uint32_t nr_dims = 0;
+  int64_t dims[VIRTIO_ACCEL_MAX_DIMS] = {};
+  const void *data = nullptr;
+  uint64_t size = 0;
 };
 
 // A TF node (id + name); other frameworks have none.
 struct NodeView {
-	bool present = false;
-	int32_t id = 0;
-	const char *name = "";
+  bool present = false;
+  int32_t id = 0;
+  const char *name = "";
 };
 
 class TensorRun {
-public:
-	// Builds the RUN of `op` (TF/TFLITE/TORCH_MODEL_RUN). VACCEL_EINVAL for
-	// shapes the spec rejects (more than 8 dims, more than 64 tensors).
-	int encode_model_run(Request &r, uint32_t op, uint64_t model,
-			     const void *options, uint64_t options_len,
-			     const std::vector<NodeView> &in_nodes,
-			     const std::vector<TensorView> &inputs,
-			     const std::vector<NodeView> &out_nodes,
-			     uint64_t out_capacity);
+ public:
+  // Builds the RUN of `op` (TF/TFLITE/TORCH_MODEL_RUN). VACCEL_EINVAL for
+  // shapes the spec rejects (more than 8 dims, more than 64 tensors).
+  int encode_model_run(Request &r, uint32_t op, uint64_t model, const void *options,
+                       uint64_t options_len, const std::vector<NodeView> &in_nodes,
+                       const std::vector<TensorView> &inputs,
+                       const std::vector<NodeView> &out_nodes, uint64_t out_capacity);
 
-	// Builds TORCH_SGEMM: in = [params, descA, A, descB, B, descC, C],
-	// out = [tensor_out, data].
-	int encode_torch_sgemm(Request &r, int m, int n, int k,
-			       const TensorView &a, const TensorView &b,
-			       const TensorView &c, uint64_t out_capacity);
+  // Builds TORCH_SGEMM: in = [params, descA, A, descB, B, descC, C],
+  // out = [tensor_out, data].
+  int encode_torch_sgemm(Request &r, int m, int n, int k, const TensorView &a, const TensorView &b,
+                         const TensorView &c, uint64_t out_capacity);
 
-	// Output j as the host wrote it (after a successful RUN).
-	TensorView output(size_t j) const;
-	size_t outputs() const { return out_desc_.size(); }
+  // Output j as the host wrote it (after a successful RUN).
+  TensorView output(size_t j) const;
+  size_t outputs() const { return out_desc_.size(); }
 
-private:
-	int fill_descs(const std::vector<TensorView> &inputs);
-	int add_outputs(va_run *run, size_t n, uint64_t capacity);
+ private:
+  int fill_descs(const std::vector<TensorView> &inputs);
+  int add_outputs(va_run *run, size_t n, uint64_t capacity);
 
-	std::vector<virtio_accel_tensor_desc> in_desc_;
-	std::vector<std::vector<uint8_t>> nodes_;
-	std::vector<virtio_accel_tensor_out> out_desc_;
-	std::vector<std::vector<uint8_t>> out_data_;
+  std::vector<virtio_accel_tensor_desc> in_desc_;
+  std::vector<std::vector<uint8_t>> nodes_;
+  std::vector<virtio_accel_tensor_out> out_desc_;
+  std::vector<std::vector<uint8_t>> out_data_;
 };
 
 // Capacity to offer first: enough for outputs shaped like the inputs.
 uint64_t first_capacity(const std::vector<TensorView> &inputs);
 
-} // namespace vaccel_virtio
+}  // namespace vaccel_virtio

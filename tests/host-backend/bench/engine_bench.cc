@@ -28,7 +28,8 @@ struct Bench {
 
 void BM_NoopDispatch(benchmark::State &state) {
   Bench b;
-  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, b.session, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})), 56);
+  Chain c(request(VIRTIO_ACCEL_REQ_RUN, 3, b.session, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {})),
+          56);
   for (auto _ : state)
     benchmark::DoNotOptimize(b.engine.process(c.rd_iov.data(), 1, c.wr_iov.data(), 1, &b.scratch));
   if (c.status() != VIRTIO_ACCEL_S_OK) state.SkipWithError("noop failed");
@@ -52,9 +53,9 @@ void BM_Arg1MiB(benchmark::State &state) {
   }
   Chain c(req, 56 + n, rc, wc, scattered);
   for (auto _ : state)
-    benchmark::DoNotOptimize(b.engine.process(c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()),
-                                              c.wr_iov.data(), static_cast<unsigned>(c.wr_iov.size()),
-                                              &b.scratch));
+    benchmark::DoNotOptimize(
+        b.engine.process(c.rd_iov.data(), static_cast<unsigned>(c.rd_iov.size()), c.wr_iov.data(),
+                         static_cast<unsigned>(c.wr_iov.size()), &b.scratch));
   c.sync();
   if (c.status() != VIRTIO_ACCEL_S_OK) state.SkipWithError("arraycopy failed");
   bool in_place = b.rt.last_in == c.rd_iov[1].iov_base;

@@ -25,7 +25,8 @@ int main(int argc, char **argv) {
   uint64_t s = create.rd64(24);
   const size_t len = big ? (1u << 20) : 0;
   auto req = big ? request(VIRTIO_ACCEL_REQ_RUN, 3, s,
-                           run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY, {std::vector<uint8_t>(len, 1)}, {len}))
+                           run_payload(VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY,
+                                       {std::vector<uint8_t>(len, 1)}, {len}))
                  : request(VIRTIO_ACCEL_REQ_RUN, 3, s, run_payload(VIRTIO_ACCEL_OP_NOOP, {}, {}));
   Chain c(req, 56 + len, big ? std::vector<size_t>{req.size() - len} : std::vector<size_t>{},
           big ? std::vector<size_t>{56} : std::vector<size_t>{});
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
                    static_cast<unsigned>(c.wr_iov.size()), &scratch);
     bad += c.status() != VIRTIO_ACCEL_S_OK;
   }
-  std::printf("%ld requests, %u failed, staged bytes %zu\n", n, bad, static_cast<size_t>(scratch.staging.capacity()));
+  std::printf("%ld requests, %u failed, staged bytes %zu\n", n, bad,
+              static_cast<size_t>(scratch.staging.capacity()));
   return bad != 0;
 }

@@ -41,8 +41,8 @@ namespace {
   std::fflush(stderr);
   __builtin_trap();
 }
-#define CHECK(cond, ...) \
-  do {                   \
+#define CHECK(cond, ...)            \
+  do {                              \
     if (!(cond)) fail(__VA_ARGS__); \
   } while (0)
 
@@ -80,7 +80,11 @@ std::vector<uint8_t> header(uint32_t type, uint64_t session, const std::vector<u
 std::vector<uint8_t> run(uint32_t op, const std::vector<std::vector<uint8_t>> &ins,
                          const std::vector<uint64_t> &outs, uint64_t res = 0) {
   Bytes b;
-  b.u32(op).u32(static_cast<uint32_t>(ins.size())).u32(static_cast<uint32_t>(outs.size())).u32(0).u64(res);
+  b.u32(op)
+      .u32(static_cast<uint32_t>(ins.size()))
+      .u32(static_cast<uint32_t>(outs.size()))
+      .u32(0)
+      .u64(res);
   for (auto &i : ins) b.u64(i.size()).u32(0).u32(0);
   for (auto o : outs) b.u64(o).u32(0).u32(0);
   for (auto &i : ins) b.raw(i.data(), i.size());
@@ -90,7 +94,8 @@ std::vector<uint8_t> run(uint32_t op, const std::vector<std::vector<uint8_t>> &i
 std::vector<uint8_t> tensor_desc(uint32_t type, std::vector<int64_t> dims) {
   Bytes b;
   b.u32(type).u32(static_cast<uint32_t>(dims.size()));
-  for (size_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++) b.u64(i < dims.size() ? static_cast<uint64_t>(dims[i]) : 0);
+  for (size_t i = 0; i < VIRTIO_ACCEL_MAX_DIMS; i++)
+    b.u64(i < dims.size() ? static_cast<uint64_t>(dims[i]) : 0);
   return b.v;
 }
 
@@ -159,12 +164,16 @@ struct Program {
     if (c.pct(5)) return c.u32() | (uint64_t(c.u32()) << 32);  // a guessed ID
     return sessions[c.below(static_cast<uint32_t>(sessions.size()))];
   }
-  uint64_t resource(Choices &c) { return resources[c.below(static_cast<uint32_t>(resources.size()))]; }
+  uint64_t resource(Choices &c) {
+    return resources[c.below(static_cast<uint32_t>(resources.size()))];
+  }
 };
 
-const char *const kSymbols[] = {"va_test_double", "va_test_sleep_ms", "exit", "fork", "pause", "abort",
-                                "free", "setcontext", "va_test_not_a_function", "x\ny"};
-const uint32_t kFlags[] = {0, 0x1 /*CPU*/, 0x2 /*GPU*/, 0x8 /*SOFTWARE*/, 0x100 /*DEBUG*/, 0x80 /*GENERIC*/};
+const char *const kSymbols[] = {
+    "va_test_double", "va_test_sleep_ms",       "exit", "fork", "pause", "abort", "free",
+    "setcontext",     "va_test_not_a_function", "x\ny"};
+const uint32_t kFlags[] = {0,   0x1 /*CPU*/, 0x2 /*GPU*/, 0x8 /*SOFTWARE*/, 0x100 /*DEBUG*/,
+                           0x80 /*GENERIC*/};
 
 struct Req {
   std::vector<uint8_t> rd;
@@ -193,7 +202,8 @@ Req build(Choices &c, Program &p) {
       std::vector<std::vector<uint8_t>> data;
       for (uint32_t i = 0; i < nb; i++) data.push_back(filler(c, c.below(300)));
       for (uint32_t i = 0; i < nb; i++) b.u64(data[i].size()).u32(5).u32(0);
-      for (uint32_t i = 0; i < nb; i++) b.str(i ? "dep.b" : "blb.a").raw(data[i].data(), data[i].size());
+      for (uint32_t i = 0; i < nb; i++)
+        b.str(i ? "dep.b" : "blb.a").raw(data[i].data(), data[i].size());
       return {header(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, p.session(c), b.v), 32, 24 + 8 + 16 * nb};
     }
     case 3: {
@@ -202,7 +212,8 @@ Req build(Choices &c, Program &p) {
       return {header(VIRTIO_ACCEL_REQ_RESOURCE_UNREGISTER, p.session(c), b.v), 24, 32};
     }
     case 4:
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(VIRTIO_ACCEL_OP_NOOP, {}, {})), 56, 48};
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(VIRTIO_ACCEL_OP_NOOP, {}, {})), 56,
+              48};
     case 5: {
       int64_t m = c.below(12), n = c.below(12), k = c.below(12);
       int64_t lda = k + c.below(3), ldb = n + c.below(3), ldc = n + c.below(3);
@@ -212,7 +223,8 @@ Req build(Choices &c, Program &p) {
       auto C = c.pct(50) ? mat(m, n, ldc) : std::vector<uint8_t>{};
       uint64_t clen = m && n ? static_cast<uint64_t>(((m - 1) * ldc + n) * 4) : 0;
       return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c),
-                     run(VIRTIO_ACCEL_OP_SGEMM, {sgemm_params(m, n, k, lda, ldb, ldc), mat(m, k, lda), mat(k, n, ldb), C},
+                     run(VIRTIO_ACCEL_OP_SGEMM,
+                         {sgemm_params(m, n, k, lda, ldb, ldc), mat(m, k, lda), mat(k, n, ldb), C},
                          {clen})),
               56 + clen, 24 + 24 + 80 + 56};
     }
@@ -226,7 +238,8 @@ Req build(Choices &c, Program &p) {
         double x = static_cast<double>(static_cast<int32_t>(c.u16()) - 30000) / 1000.0;
         std::memcpy(data.data() + 8 * i, &x, 8);
       }
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(VIRTIO_ACCEL_OP_MINMAX, {prm.v, data}, {nd * 8u, 16})),
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c),
+                     run(VIRTIO_ACCEL_OP_MINMAX, {prm.v, data}, {nd * 8u, 16})),
               56 + nd * 8 + 16, 24 + 24 + 64 + 16};
     }
     case 7: {
@@ -239,8 +252,8 @@ Req build(Choices &c, Program &p) {
       if (op != VIRTIO_ACCEL_OP_FPGA_ARRAYCOPY) ins.push_back(filler(c, len));
       std::vector<uint64_t> outs{len};
       if (op == VIRTIO_ACCEL_OP_FPGA_PARALLEL) outs.push_back(len);
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, outs)), 56 + len * outs.size(),
-              24 + 24 + 16 * (ins.size() + outs.size())};
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, outs)),
+              56 + len * outs.size(), 24 + 24 + 16 * (ins.size() + outs.size())};
     }
     case 8: {
       const char *sym = kSymbols[c.below(10)];
@@ -249,19 +262,25 @@ Req build(Choices &c, Program &p) {
       y.str(sym);
       uint32_t n = c.below(6);
       if (std::strcmp(sym, "va_test_sleep_ms") == 0) n = 1;
-      for (uint32_t i = 0; i < n; i++) arg.u32(std::strcmp(sym, "va_test_sleep_ms") == 0 ? c.pct(3) : c.u32());
+      for (uint32_t i = 0; i < n; i++)
+        arg.u32(std::strcmp(sym, "va_test_sleep_ms") == 0 ? c.pct(3) : c.u32());
       uint64_t out = n * 4 + c.below(3);
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, arg.v}, {out})),
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c),
+                     run(VIRTIO_ACCEL_OP_EXEC, {l.v, y.v, arg.v}, {out})),
               56 + out, 24 + 24 + 64};
     }
     case 9: {
-      static const uint32_t loads[] = {VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD,
-                                       VIRTIO_ACCEL_OP_TF_MODEL_LOAD, VIRTIO_ACCEL_OP_TF_MODEL_UNLOAD,
-                                       VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD};
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(loads[c.below(5)], {}, {}, p.resource(c))), 56, 48};
+      static const uint32_t loads[] = {
+          VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, VIRTIO_ACCEL_OP_TFLITE_MODEL_LOAD,
+          VIRTIO_ACCEL_OP_TF_MODEL_LOAD, VIRTIO_ACCEL_OP_TF_MODEL_UNLOAD,
+          VIRTIO_ACCEL_OP_TFLITE_MODEL_UNLOAD};
+      return {
+          header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(loads[c.below(5)], {}, {}, p.resource(c))),
+          56, 48};
     }
     case 10: {
-      static const uint32_t runs[] = {VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN,
+      static const uint32_t runs[] = {VIRTIO_ACCEL_OP_TORCH_MODEL_RUN,
+                                      VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN,
                                       VIRTIO_ACCEL_OP_TF_MODEL_RUN};
       uint32_t op = runs[c.below(3)];
       uint32_t type = 1 + c.below(op == VIRTIO_ACCEL_OP_TFLITE_MODEL_RUN ? 18 : 7);
@@ -271,10 +290,10 @@ Req build(Choices &c, Program &p) {
       Bytes prm;
       prm.u32(1).u32(1);
       uint64_t cap = c.below(80);
-      std::vector<std::vector<uint8_t>> ins{prm.v, {}, node, tensor_desc(type, dims), filler(c, 8 * dims[0] * dims[1]),
-                                            node};
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, {80, cap}, p.resource(c))), 56 + 80 + cap,
-              24 + 24 + 128 + 8 + 80};
+      std::vector<std::vector<uint8_t>> ins{
+          prm.v, {}, node, tensor_desc(type, dims), filler(c, 8 * dims[0] * dims[1]), node};
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, {80, cap}, p.resource(c))),
+              56 + 80 + cap, 24 + 24 + 128 + 8 + 80};
     }
     case 11: {
       uint32_t nin = c.below(4), nout = c.below(3);
@@ -284,7 +303,8 @@ Req build(Choices &c, Program &p) {
       for (uint32_t i = 0; i < nin; i++) ins.push_back(filler(c, c.below(40)));
       for (uint32_t i = 0; i < nout; i++) outs.push_back(c.below(40)), w += outs.back();
       uint32_t op = c.pct(50) ? VIRTIO_ACCEL_OP_OPENCV : VIRTIO_ACCEL_OP_IMAGE_CLASSIFY;
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, outs)), w, 48 + 16 * (nin + nout)};
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(op, ins, outs)), w,
+              48 + 16 * (nin + nout)};
     }
     case 12: {
       uint32_t m = c.below(6), n = c.below(6), k = c.below(6);
@@ -297,26 +317,32 @@ Req build(Choices &c, Program &p) {
         ins.push_back(filler(c, static_cast<size_t>(s[0] * s[1] * 4)));
       }
       uint64_t cap = m * n * 4 + c.below(8);
-      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c), run(VIRTIO_ACCEL_OP_TORCH_SGEMM, ins, {80, cap})),
+      return {header(VIRTIO_ACCEL_REQ_RUN, p.session(c),
+                     run(VIRTIO_ACCEL_OP_TORCH_SGEMM, ins, {80, cap})),
               56 + 80 + cap, 24 + 24 + 144 + 16};
     }
     case 13:
-      return {header(VIRTIO_ACCEL_REQ_TIMERS_GET, p.session(c), {}), 24 + 8 + 32 * VIRTIO_ACCEL_OP_MAX, 24};
+      return {header(VIRTIO_ACCEL_REQ_TIMERS_GET, p.session(c), {}),
+              24 + 8 + 32 * VIRTIO_ACCEL_OP_MAX, 24};
     default:
-      return {header(VIRTIO_ACCEL_REQ_STATS_GET, 0, {}), 24 + sizeof(struct virtio_accel_stats), 24};
+      return {header(VIRTIO_ACCEL_REQ_STATS_GET, 0, {}), 24 + sizeof(struct virtio_accel_stats),
+              24};
   }
 }
 
 // One field of the request gets an interesting value.
 void mutate(Choices &c, Req &r) {
-  static const uint64_t vals[] = {0, 1, 2, 3, 7, 8, 0x7f, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
-                                  0xffffffffffffffffull, 1ull << 32, 1ull << 63, 4096, 65536};
+  static const uint64_t vals[] = {0,          1,          2,          3,
+                                  7,          8,          0x7f,       0xff,
+                                  0x7fffffff, 0x80000000, 0xffffffff, 0xffffffffffffffffull,
+                                  1ull << 32, 1ull << 63, 4096,       65536};
   size_t lim = std::min(r.mutable_prefix, r.rd.size());
   if (lim == 0) return;
   size_t off = c.below(static_cast<uint32_t>(lim)) & ~size_t{3};
   size_t width = size_t{1} << c.below(4);
   uint64_t v = c.pct(70) ? vals[c.below(16)] : (uint64_t(c.u32()) << 32 | c.u32());
-  for (size_t i = 0; i < width && off + i < r.rd.size(); i++) r.rd[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  for (size_t i = 0; i < width && off + i < r.rd.size(); i++)
+    r.rd[off + i] = static_cast<uint8_t>(v >> (8 * i));
   if (c.pct(10)) r.wlen = c.below(static_cast<uint32_t>(r.wlen + 64));
 }
 
@@ -365,7 +391,8 @@ bool lay_out(Choices &c, Arena &a, Req &r, Chain *ch) {
     if (c.pct(15) && !ch->rd.empty()) {
       auto &seg = ch->rd[c.below(static_cast<uint32_t>(ch->rd.size()))];
       if (seg.iov_len >= n)
-        p = static_cast<uint8_t *>(seg.iov_base) + c.below(static_cast<uint32_t>(seg.iov_len - n + 1));
+        p = static_cast<uint8_t *>(seg.iov_base) +
+            c.below(static_cast<uint32_t>(seg.iov_len - n + 1));
     }
     if (!p) p = a.take(c, n);
     if (!p) return false;
@@ -375,7 +402,8 @@ bool lay_out(Choices &c, Arena &a, Req &r, Chain *ch) {
   ch->wlen = r.wlen;
   for (size_t i = 0; i < ch->wr.size(); i++)
     for (size_t j = i + 1; j < ch->wr.size(); j++) {
-      auto *a = static_cast<uint8_t *>(ch->wr[i].iov_base), *b = static_cast<uint8_t *>(ch->wr[j].iov_base);
+      auto *a = static_cast<uint8_t *>(ch->wr[i].iov_base),
+           *b = static_cast<uint8_t *>(ch->wr[j].iov_base);
       if (a < b + ch->wr[j].iov_len && b < a + ch->wr[i].iov_len) ch->wr_overlap = true;
     }
   return true;
@@ -385,7 +413,8 @@ uint32_t status_of(const Chain &ch, uint32_t *payload_len) {
   uint8_t hdr[24] = {};
   size_t got = 0;
   for (auto &v : ch.wr)
-    for (size_t i = 0; i < v.iov_len && got < 24; i++) hdr[got++] = static_cast<uint8_t *>(v.iov_base)[i];
+    for (size_t i = 0; i < v.iov_len && got < 24; i++)
+      hdr[got++] = static_cast<uint8_t *>(v.iov_base)[i];
   uint32_t st;
   std::memcpy(&st, hdr, 4);
   std::memcpy(payload_len, hdr + 16, 4);
@@ -393,7 +422,8 @@ uint32_t status_of(const Chain &ch, uint32_t *payload_len) {
 }
 
 // Every arena byte outside `allowed` writable segments is as in `before`.
-void check_untouched(const Arena &a, const std::vector<uint8_t> &before, const std::vector<const Chain *> &allowed) {
+void check_untouched(const Arena &a, const std::vector<uint8_t> &before,
+                     const std::vector<const Chain *> &allowed) {
   std::vector<uint8_t> mask(a.mem.size(), 0);
   for (const Chain *ch : allowed)
     for (auto &v : ch->wr) {
@@ -401,7 +431,8 @@ void check_untouched(const Arena &a, const std::vector<uint8_t> &before, const s
       std::memset(mask.data() + s, 1, v.iov_len);
     }
   for (size_t i = 0; i < a.mem.size(); i++)
-    if (!mask[i] && a.mem[i] != before[i]) fail("write outside the writable part of completed requests", i);
+    if (!mask[i] && a.mem[i] != before[i])
+      fail("write outside the writable part of completed requests", i);
 }
 
 // kind: 0 nothing to learn, 1 SESSION_CREATE, 2 RESOURCE_REGISTER.
@@ -460,9 +491,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t built = 0;
     for (uint32_t i = 0; i < nreq; i++) {
       Req r = build(c, prog);
-      creates[i] = r.rd[0] == VIRTIO_ACCEL_REQ_SESSION_CREATE       ? 1
+      creates[i] = r.rd[0] == VIRTIO_ACCEL_REQ_SESSION_CREATE      ? 1
                    : r.rd[0] == VIRTIO_ACCEL_REQ_RESOURCE_REGISTER ? 2
-                                                                    : 0;
+                                                                   : 0;
       if (c.pct(30)) mutate(c, r);
       if (!lay_out(c, arena, r, &chains[i])) break;
       built++;
@@ -472,8 +503,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::vector<uint8_t> before = arena.mem;
     if (!batch) {
       Chain &ch = chains[0];
-      uint32_t used = va_host_process(d.h, ch.rd.data(), static_cast<unsigned>(ch.rd.size()), ch.wr.data(),
-                                      static_cast<unsigned>(ch.wr.size()));
+      uint32_t used = va_host_process(d.h, ch.rd.data(), static_cast<unsigned>(ch.rd.size()),
+                                      ch.wr.data(), static_cast<unsigned>(ch.wr.size()));
       check_response(ch, used, prog, creates[0]);
       check_untouched(arena, before, {&ch});
       continue;
@@ -488,7 +519,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (reset) {
       va_host_reset(d.h);
       std::lock_guard g(d.m);
-      CHECK(d.done.size() == chains.size(), "reset returned with requests outstanding", d.done.size());
+      CHECK(d.done.size() == chains.size(), "reset returned with requests outstanding",
+            d.done.size());
     }
     {
       std::unique_lock lk(d.m);
@@ -515,10 +547,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   va_host_stats st;
   va_host_get_stats(d.h, &st);
   CHECK(st.sessions == 0, "sessions after reset", st.sessions);
-  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources, st.resource_bytes);
+  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
+        st.resource_bytes);
   CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
-  CHECK(d.counter("sessions-held") == 0 && d.counter("resources-held") == 0, "objects held after reset",
-        d.counter("sessions-held"), d.counter("resources-held"));
+  CHECK(d.counter("sessions-held") == 0 && d.counter("resources-held") == 0,
+        "objects held after reset", d.counter("sessions-held"), d.counter("resources-held"));
   CHECK(d.counter("staging-bytes") <= d.counter("staging-limit"), "staging over budget");
   return 0;
 }

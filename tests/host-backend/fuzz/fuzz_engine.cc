@@ -70,7 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t create[40] = {1};
   create[24] = 8;
   uint8_t resp[32];
-  struct iovec c_rd{create, sizeof create}, c_wr{resp, sizeof resp};
+  struct iovec c_rd {
+    create, sizeof create
+  }, c_wr{resp, sizeof resp};
   engine.process(&c_rd, 1, &c_wr, 1, &scratch);
 
   std::vector<uint8_t> rd_store, wr_store;
@@ -86,7 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t status_bytes[4];
     size_t got = 0;
     for (auto &v : wr_iov)
-      for (size_t i = 0; i < v.iov_len && got < 4; i++) status_bytes[got++] = static_cast<uint8_t *>(v.iov_base)[i];
+      for (size_t i = 0; i < v.iov_len && got < 4; i++)
+        status_bytes[got++] = static_cast<uint8_t *>(v.iov_base)[i];
     uint32_t status;
     std::memcpy(&status, status_bytes, 4);
     if (status > VIRTIO_ACCEL_S_MAX) __builtin_trap();

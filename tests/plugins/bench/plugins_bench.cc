@@ -7,9 +7,8 @@
 // Sizes are small enough that a default run takes well under a minute on
 // two CPU cores with PoCL; pass --benchmark_filter to focus. Rates use wall
 // time (UseRealTime): OpenCL/CUDA work runs on other threads or devices.
-#include <vaccel.h>
-
 #include <benchmark/benchmark.h>
+#include <vaccel.h>
 
 #include <cstring>
 #include <memory>
@@ -23,7 +22,8 @@ struct Plugin {
   const char *name;
   unsigned flags;  // session flags that select it (see plugin_equivalence_test.cc)
 };
-const Plugin kPlugins[] = {{"cpu", VACCEL_PLUGIN_CPU}, {"opencl", VACCEL_PLUGIN_FPGA}, {"cuda", VACCEL_PLUGIN_GPU}};
+const Plugin kPlugins[] = {
+    {"cpu", VACCEL_PLUGIN_CPU}, {"opencl", VACCEL_PLUGIN_FPGA}, {"cuda", VACCEL_PLUGIN_GPU}};
 
 std::string g_cuda_status = "not built";
 
@@ -47,9 +47,10 @@ std::vector<float> rnd_f(size_t n, unsigned seed) {
 // Opens a session on `p`, or marks the row skipped. Returns false if skipped.
 bool open(benchmark::State &st, const Plugin &p, vaccel_session &s) {
   if (!loaded(p.name)) {
-    st.SkipWithError(("skipped: plugin '" + std::string(p.name) + "' not loaded" +
-                      (std::strcmp(p.name, "cuda") == 0 ? " (" + g_cuda_status + ")" : std::string()))
-                         .c_str());
+    st.SkipWithError(
+        ("skipped: plugin '" + std::string(p.name) + "' not loaded" +
+         (std::strcmp(p.name, "cuda") == 0 ? " (" + g_cuda_status + ")" : std::string()))
+            .c_str());
     return false;
   }
   if (vaccel_session_init(&s, p.flags) != VACCEL_OK) {
@@ -68,13 +69,14 @@ void BM_sgemm(benchmark::State &st, Plugin p) {
   for (auto _ : st) {
     if (vaccel_sgemm(&s, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n) != VACCEL_OK ||
         std::strcmp(vaccel_last_op_plugin(), p.name) != 0) {
-      st.SkipWithError(("sgemm failed or ran elsewhere: " + std::string(vaccel_last_error())).c_str());
+      st.SkipWithError(
+          ("sgemm failed or ran elsewhere: " + std::string(vaccel_last_error())).c_str());
       break;
     }
     benchmark::DoNotOptimize(c.data());
   }
   st.counters["GFLOP"] = benchmark::Counter(2.0 * double(n) * double(n) * double(n) * 1e-9,
-                                              benchmark::Counter::kIsIterationInvariantRate);
+                                            benchmark::Counter::kIsIterationInvariantRate);
   vaccel_session_release(&s);
 }
 
@@ -90,12 +92,14 @@ void BM_minmax(benchmark::State &st, Plugin p) {
   for (auto _ : st) {
     if (vaccel_minmax(&s, in.data(), n, -10, 10, out.data(), &mn, &mx) != VACCEL_OK ||
         std::strcmp(vaccel_last_op_plugin(), p.name) != 0) {
-      st.SkipWithError(("minmax failed or ran elsewhere: " + std::string(vaccel_last_error())).c_str());
+      st.SkipWithError(
+          ("minmax failed or ran elsewhere: " + std::string(vaccel_last_error())).c_str());
       break;
     }
     benchmark::DoNotOptimize(out.data());
   }
-  st.counters["GB"] = benchmark::Counter(16.0 * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GB"] =
+      benchmark::Counter(16.0 * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   vaccel_session_release(&s);
 }
 
@@ -108,18 +112,30 @@ int main(int argc, char **argv) {
   vaccel_config_release(&c);
 #ifdef VA_CUDA_PLUGIN
   const int rc = vaccel_plugin_load(VA_CUDA_PLUGIN);
-  g_cuda_status = rc == VACCEL_OK ? "loaded" : rc == VACCEL_ENODEV ? "no CUDA device" : "load error " + std::to_string(rc);
+  g_cuda_status = rc == VACCEL_OK       ? "loaded"
+                  : rc == VACCEL_ENODEV ? "no CUDA device"
+                                        : "load error " + std::to_string(rc);
 #endif
 #ifdef VA_OPENCL_PLUGIN
   vaccel_plugin_load(VA_OPENCL_PLUGIN);
 #endif
   for (const Plugin &p : kPlugins) {
     benchmark::RegisterBenchmark((std::string("sgemm/") + p.name).c_str(), BM_sgemm, p)
-        ->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond)->MinTime(0.2)->UseRealTime();
+        ->Arg(64)
+        ->Arg(256)
+        ->Arg(512)
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(0.2)
+        ->UseRealTime();
   }
   for (const Plugin &p : kPlugins) {
     benchmark::RegisterBenchmark((std::string("minmax/") + p.name).c_str(), BM_minmax, p)
-        ->Arg(1 << 16)->Arg(1 << 20)->Arg(1 << 22)->Unit(benchmark::kMillisecond)->MinTime(0.2)->UseRealTime();
+        ->Arg(1 << 16)
+        ->Arg(1 << 20)
+        ->Arg(1 << 22)
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(0.2)
+        ->UseRealTime();
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

@@ -1,25 +1,31 @@
-// Hostile torch requests on the device path: a libFuzzer target over host-backend's C ABI (what QEMU's
-// virtio-accel device and the vhost-user daemon call), the host vAccel runtime and the REAL torch plugin
-// (libtorch + OpenCV). tests/torch/fuzz_device.sh builds it with ASan + UBSan over host-backend, the runtime
-// and the plugin (libtorch, OpenCV and OpenBLAS are Debian's uninstrumented binaries).
+// Hostile torch requests on the device path: a libFuzzer target over host-backend's C ABI (what
+// QEMU's virtio-accel device and the vhost-user daemon call), the host vAccel runtime and the REAL
+// torch plugin (libtorch + OpenCV). tests/torch/fuzz_device.sh builds it with ASan + UBSan over
+// host-backend, the runtime and the plugin (libtorch, OpenCV and OpenBLAS are Debian's
+// uninstrumented binaries).
 //
-// The input bytes are a stream of choices: each input is a short program of requests in one or two sessions:
-//   - MODEL resources whose TorchScript is intact, truncated, 0 bytes, overwritten in places, random, the
+// The input bytes are a stream of choices: each input is a short program of requests in one or two
+// sessions:
+//   - MODEL resources whose TorchScript is intact, truncated, 0 bytes, overwritten in places,
+//   random, the
 //     fuzzer's own bytes, or the 19 MB EfficientNet-Lite0 cut short;
-//   - model load and run with wrong shapes, dtypes, dimension counts, data sizes and output capacities;
-//   - classification / detection / segmentation of images that are not images, truncated, mutated, empty,
+//   - model load and run with wrong shapes, dtypes, dimension counts, data sizes and output
+//   capacities;
+//   - classification / detection / segmentation of images that are not images, truncated, mutated,
+//   empty,
 //     or PNG/BMP/JPEG headers declaring huge or odd sizes; torch sgemm with mismatching tensors;
 //   - unregister / destroy in between.
-// Checked after every request: the used length fits the writable part, the status is a known one, used =
-// 24 + payload_len; inputs that can never be valid (a model cut short, 0 bytes, random bytes, an image
-// declaring more than the plugin's limits) are answered with an error, never S_OK. After every program and a
-// reset: the host still serves (a fresh session's scripted model returns exactly x + x), and after another
-// reset every counter (sessions, resources, their bytes, in flight) is 0. Every VA_FUZZ_RSS_EVERY programs (default 200) it
-// prints "rss: <programs> programs <KiB> KiB", so memory growth over many bad requests shows in the log.
+// Checked after every request: the used length fits the writable part, the status is a known one,
+// used = 24 + payload_len; inputs that can never be valid (a model cut short, 0 bytes, random
+// bytes, an image declaring more than the plugin's limits) are answered with an error, never S_OK.
+// After every program and a reset: the host still serves (a fresh session's scripted model returns
+// exactly x + x), and after another reset every counter (sessions, resources, their bytes, in
+// flight) is 0. Every VA_FUZZ_RSS_EVERY programs (default 200) it prints "rss: <programs> programs
+// <KiB> KiB", so memory growth over many bad requests shows in the log.
 //
-// Assets (VA_FUZZ_ASSETS directory, made by tests/torch/fuzz_device.sh): small.pt (forward(x) = (x + x,
-// float(x))), tiny_classifier.pt ([1,3,H,W] -> [1,1000] logits, cheap), efficientnet_lite0.pt, banana.jpg,
-// small.png, small.bmp, imagenet_labels.txt.
+// Assets (VA_FUZZ_ASSETS directory, made by tests/torch/fuzz_device.sh): small.pt (forward(x) = (x
+// + x, float(x))), tiny_classifier.pt ([1,3,H,W] -> [1,1000] logits, cheap), efficientnet_lite0.pt,
+// banana.jpg, small.png, small.bmp, imagenet_labels.txt.
 #include <malloc.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -43,8 +49,8 @@ namespace {
   std::fflush(stderr);
   __builtin_trap();
 }
-#define CHECK(cond, ...) \
-  do {                   \
+#define CHECK(cond, ...)            \
+  do {                              \
     if (!(cond)) fail(__VA_ARGS__); \
   } while (0)
 
@@ -58,7 +64,8 @@ struct Choices {
   uint32_t u32() { return u16() | (u16() << 16); }
   uint32_t below(uint32_t k) { return k ? u16() % k : 0; }
   bool pct(uint32_t p100) { return below(100) < p100; }
-  // Up to `max` of the input's own bytes (libFuzzer's mutations then shape a model or an image directly).
+  // Up to `max` of the input's own bytes (libFuzzer's mutations then shape a model or an image
+  // directly).
   Blob take(size_t max) {
     size_t len = std::min<size_t>(below(static_cast<uint32_t>(max) + 1), n - std::min(n, i));
     Blob b(p + i, p + i + len);
@@ -80,10 +87,18 @@ struct Bytes {
 };
 
 // Interesting sizes for dimensions and declared image sides.
-const uint64_t kDims[] = {0, 1, 2, 3, 4, 7, 224, 1000, 16384, 16385, 65535, 65536, 1u << 30, (1u << 30) + 1,
-                          0x7fffffff, 0xffffffffull, ~0ull, 1ull << 62};
+const uint64_t kDims[] = {0,          1,
+                          2,          3,
+                          4,          7,
+                          224,        1000,
+                          16384,      16385,
+                          65535,      65536,
+                          1u << 30,   (1u << 30) + 1,
+                          0x7fffffff, 0xffffffffull,
+                          ~0ull,      1ull << 62};
 
-// ---- assets and the device -----------------------------------------------------------------------------------
+// ---- assets and the device
+// -----------------------------------------------------------------------------------
 
 Blob read_file(const std::string &path) {
   std::ifstream f(path, std::ios::binary);
@@ -135,9 +150,12 @@ va_host *device() {
     o.max_staging_bytes = 0;
     o.max_op_cost = 1u << 24;
     if (std::getenv("VA_FUZZ_VERBOSE"))  // host-backend's reasons for refusing requests
-      o.log = [](void *, int level, const char *msg) { std::fprintf(stderr, "host-backend(%d): %s\n", level, msg); };
+      o.log = [](void *, int level, const char *msg) {
+        std::fprintf(stderr, "host-backend(%d): %s\n", level, msg);
+      };
     char err[256] = "";
-    va_host *dev = va_host_new(&o, [](void *, void *, uint32_t, int) {}, nullptr, err, sizeof err);
+    va_host *dev = va_host_new(
+        &o, [](void *, void *, uint32_t, int) {}, nullptr, err, sizeof err);
     if (!dev) {
       std::fprintf(stderr, "fuzz_device_torch: %s\n", err);
       std::abort();
@@ -153,7 +171,8 @@ uint64_t counter(const char *name) {
   return v;
 }
 
-// ---- requests ---------------------------------------------------------------------------------------------
+// ---- requests
+// ---------------------------------------------------------------------------------------------
 
 Blob header(uint32_t type, uint64_t session, const Blob &payload) {
   static uint64_t rid = 0;
@@ -163,9 +182,14 @@ Blob header(uint32_t type, uint64_t session, const Blob &payload) {
   return b.v;
 }
 
-Blob run(uint32_t op, const std::vector<Blob> &ins, const std::vector<uint64_t> &outs, uint64_t res = 0) {
+Blob run(uint32_t op, const std::vector<Blob> &ins, const std::vector<uint64_t> &outs,
+         uint64_t res = 0) {
   Bytes b;
-  b.u32(op).u32(static_cast<uint32_t>(ins.size())).u32(static_cast<uint32_t>(outs.size())).u32(0).u64(res);
+  b.u32(op)
+      .u32(static_cast<uint32_t>(ins.size()))
+      .u32(static_cast<uint32_t>(outs.size()))
+      .u32(0)
+      .u64(res);
   for (auto &i : ins) b.u64(i.size()).u32(0).u32(0);
   for (auto o : outs) b.u64(o).u32(0).u32(0);
   for (auto &i : ins) b.raw(i.data(), i.size());
@@ -179,26 +203,37 @@ Blob tensor_desc(uint32_t type, const std::vector<uint64_t> &dims) {
   return b.v;
 }
 
-// Statuses seen per op (RUN ops by op code, other requests as 100 + type & 0xff), printed at exit: shows how
-// many requests got past validation into the plugin and how many of those the plugin accepted.
+// Statuses seen per op (RUN ops by op code, other requests as 100 + type & 0xff), printed at exit:
+// shows how many requests got past validation into the plugin and how many of those the plugin
+// accepted.
 struct Tally {
   uint64_t n[160][VIRTIO_ACCEL_S_MAX + 2] = {};
   static const char *name(uint32_t k) {
     switch (k) {
-      case VIRTIO_ACCEL_OP_IMAGE_CLASSIFY: return "IMAGE_CLASSIFY";
-      case VIRTIO_ACCEL_OP_IMAGE_DETECT: return "IMAGE_DETECT";
-      case VIRTIO_ACCEL_OP_IMAGE_SEGMENT: return "IMAGE_SEGMENT";
-      case VIRTIO_ACCEL_OP_IMAGE_DEPTH: return "IMAGE_DEPTH";
-      case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD: return "TORCH_MODEL_LOAD";
-      case VIRTIO_ACCEL_OP_TORCH_MODEL_RUN: return "TORCH_MODEL_RUN";
-      case VIRTIO_ACCEL_OP_TORCH_SGEMM: return "TORCH_SGEMM";
-      case 100 + (VIRTIO_ACCEL_REQ_RESOURCE_REGISTER & 0xff): return "RESOURCE_REGISTER";
-      default: return nullptr;
+      case VIRTIO_ACCEL_OP_IMAGE_CLASSIFY:
+        return "IMAGE_CLASSIFY";
+      case VIRTIO_ACCEL_OP_IMAGE_DETECT:
+        return "IMAGE_DETECT";
+      case VIRTIO_ACCEL_OP_IMAGE_SEGMENT:
+        return "IMAGE_SEGMENT";
+      case VIRTIO_ACCEL_OP_IMAGE_DEPTH:
+        return "IMAGE_DEPTH";
+      case VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD:
+        return "TORCH_MODEL_LOAD";
+      case VIRTIO_ACCEL_OP_TORCH_MODEL_RUN:
+        return "TORCH_MODEL_RUN";
+      case VIRTIO_ACCEL_OP_TORCH_SGEMM:
+        return "TORCH_SGEMM";
+      case 100 + (VIRTIO_ACCEL_REQ_RESOURCE_REGISTER & 0xff):
+        return "RESOURCE_REGISTER";
+      default:
+        return nullptr;
     }
   }
   ~Tally() {
-    std::fprintf(stderr, "statuses (OK MALFORMED UNSUPPORTED NO_SESSION NO_RESOURCE QUOTA RESP_TOO_SMALL "
-                         "OP_FAILED DENIED NO_MEMORY BAD_ARGS, no response):\n");
+    std::fprintf(stderr,
+                 "statuses (OK MALFORMED UNSUPPORTED NO_SESSION NO_RESOURCE QUOTA RESP_TOO_SMALL "
+                 "OP_FAILED DENIED NO_MEMORY BAD_ARGS, no response):\n");
     for (uint32_t k = 0; k < 160; k++) {
       if (!name(k)) continue;
       std::fprintf(stderr, "  %-18s", name(k));
@@ -231,7 +266,8 @@ Result submit(Choices &c, const Blob &rd, size_t wlen) {
   CHECK(res.used <= wlen, "used beyond the writable part", res.used, wlen);
   uint32_t type = 0, op = 0;
   std::memcpy(&type, r.data(), std::min<size_t>(4, r.size()));
-  if (type == VIRTIO_ACCEL_REQ_RUN && r.size() >= 36) std::memcpy(&op, r.data() + 32, 4);  // after the 32-byte header
+  if (type == VIRTIO_ACCEL_REQ_RUN && r.size() >= 36)
+    std::memcpy(&op, r.data() + 32, 4);  // after the 32-byte header
   uint32_t key = type == VIRTIO_ACCEL_REQ_RUN ? op % 100 : 100 + (type & 0xff) % 60;
   if (res.used == 0) {
     g_tally.n[key][VIRTIO_ACCEL_S_MAX + 1]++;
@@ -272,7 +308,8 @@ Result register_model(Choices &c, uint64_t sess, const Blob &model, const char *
   return submit(c, header(VIRTIO_ACCEL_REQ_RESOURCE_REGISTER, sess, b.v), 32);
 }
 
-// ---- hostile content --------------------------------------------------------------------------------------
+// ---- hostile content
+// --------------------------------------------------------------------------------------
 
 // Overwrites 1-8 places of `b` with interesting or random bytes.
 void scribble(Choices &c, Blob &b) {
@@ -282,7 +319,8 @@ void scribble(Choices &c, Blob &b) {
     size_t at = c.below(65535) * (b.size() > 65535 ? b.size() / 65535 : 1) % b.size();
     static const uint8_t vals[] = {0, 0xff, 0x7f, 0x80, 'P', 'K', 0x03, 0x04};
     size_t len = 1 + c.below(16);
-    for (size_t j = 0; j < len && at + j < b.size(); j++) b[at + j] = c.pct(50) ? vals[c.below(8)] : c.u8();
+    for (size_t j = 0; j < len && at + j < b.size(); j++)
+      b[at + j] = c.pct(50) ? vals[c.below(8)] : c.u8();
   }
 }
 
@@ -292,15 +330,23 @@ Blob hostile_model(Choices &c, bool *never_valid, const char **name) {
   *never_valid = false;
   *name = c.pct(90) ? "model.pt" : "weights.bin";
   switch (c.below(20)) {
-    case 0: case 1: case 2:
+    case 0:
+    case 1:
+    case 2:
       return a.small;
-    case 3: case 4:
+    case 3:
+    case 4:
       return a.tiny;
-    case 5: case 6: case 7: {  // cut short: the zip's central directory (at its end) is gone
+    case 5:
+    case 6:
+    case 7: {  // cut short: the zip's central directory (at its end) is gone
       *never_valid = true;
-      return Blob(a.small.begin(), a.small.begin() + c.below(static_cast<uint32_t>(a.small.size())));
+      return Blob(a.small.begin(),
+                  a.small.begin() + c.below(static_cast<uint32_t>(a.small.size())));
     }
-    case 8: case 9: case 10: {
+    case 8:
+    case 9:
+    case 10: {
       Blob b = c.pct(50) ? a.small : a.tiny;
       scribble(c, b);
       return b;
@@ -316,7 +362,9 @@ Blob hostile_model(Choices &c, bool *never_valid, const char **name) {
       if (b.size() >= 2 && b[0] == 'P' && b[1] == 'K') b[0] = 0;
       return b;
     }
-    case 13: case 14: case 15:
+    case 13:
+    case 14:
+    case 15:
       return c.take(4096);
     case 16: {  // the real 19 MB network, cut short (rare: copying it costs milliseconds)
       if (!c.pct(25)) return a.small;
@@ -350,17 +398,21 @@ void put_le32(Blob &b, size_t at, uint32_t v) {
 Blob hostile_image(Choices &c, bool *never_valid) {
   const Assets &a = assets();
   *never_valid = false;
-  auto side = [&]() { return static_cast<uint32_t>(kDims[c.below(sizeof kDims / sizeof kDims[0])]); };
+  auto side = [&]() {
+    return static_cast<uint32_t>(kDims[c.below(sizeof kDims / sizeof kDims[0])]);
+  };
   switch (c.below(16)) {
     case 0:
       return c.pct(30) ? a.jpeg : a.png;
     case 1:
       return a.bmp;
-    case 2: case 3: {  // cut short
+    case 2:
+    case 3: {  // cut short
       const Blob &src = c.pct(50) ? a.png : (c.pct(50) ? a.bmp : a.jpeg);
       return Blob(src.begin(), src.begin() + c.below(static_cast<uint32_t>(src.size())));
     }
-    case 4: case 5: {
+    case 4:
+    case 5: {
       Blob b = c.pct(40) ? a.png : (c.pct(50) ? a.bmp : a.jpeg);
       scribble(c, b);
       return b;
@@ -375,7 +427,8 @@ Blob hostile_image(Choices &c, bool *never_valid) {
     }
     case 7: {  // BMP whose header declares w x h (a negative height is top-down)
       Blob b = a.bmp;
-      uint32_t w = side(), h = c.pct(30) ? static_cast<uint32_t>(-static_cast<int32_t>(side())) : side();
+      uint32_t w = side(),
+               h = c.pct(30) ? static_cast<uint32_t>(-static_cast<int32_t>(side())) : side();
       put_le32(b, 18, w);
       put_le32(b, 22, h);
       int64_t hh = static_cast<int32_t>(h), ww = static_cast<int32_t>(w);
@@ -383,7 +436,8 @@ Blob hostile_image(Choices &c, bool *never_valid) {
       *never_valid = ww <= 0 || hh == 0 || ww > 16384 || hh > 16384 || ww * hh > (64 << 20);
       return b;
     }
-    case 8: {  // JPEG whose frame header declares w x h: walk the segments (an EXIF thumbnail has its own)
+    case 8: {  // JPEG whose frame header declares w x h: walk the segments (an EXIF thumbnail has
+               // its own)
       Blob b = a.jpeg;
       for (size_t i = 2; i + 9 < b.size() && b[i] == 0xFF;) {
         uint8_t mk = b[i + 1];
@@ -417,14 +471,16 @@ Blob hostile_image(Choices &c, bool *never_valid) {
   }
 }
 
-// ---- one program ------------------------------------------------------------------------------------------
+// ---- one program
+// ------------------------------------------------------------------------------------------
 
 struct Program {
   uint64_t sess = 0;
   std::vector<uint64_t> models{0};
   uint64_t model(Choices &c) {
     if (c.pct(5)) return c.u32();
-    if (models.size() > 1 && c.pct(85)) return models[1 + c.below(static_cast<uint32_t>(models.size() - 1))];
+    if (models.size() > 1 && c.pct(85))
+      return models[1 + c.below(static_cast<uint32_t>(models.size() - 1))];
     return models[c.below(static_cast<uint32_t>(models.size()))];
   }
 };
@@ -432,23 +488,29 @@ struct Program {
 void step(Choices &c, Program &p) {
   bool never_valid = false;
   switch (c.below(10)) {
-    case 0: case 1: {
+    case 0:
+    case 1: {
       const char *name;
       Blob m = hostile_model(c, &never_valid, &name);
       Result r = register_model(c, p.sess, m, name);
       if (uint64_t id = id_of(r)) p.models.push_back(id);
       if (!never_valid || id_of(r) == 0) return;
       // Registration keeps what it cannot load; the first op that needs it must fail.
-      Result l = submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess,
-                                  run(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, {}, {}, id_of(r))), 56);
+      Result l = submit(c,
+                        header(VIRTIO_ACCEL_REQ_RUN, p.sess,
+                               run(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, {}, {}, id_of(r))),
+                        56);
       CHECK(l.status != VIRTIO_ACCEL_S_OK, "a model that cannot be valid loaded", m.size());
       return;
     }
     case 2:
-      submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, {}, {}, p.model(c))),
+      submit(c,
+             header(VIRTIO_ACCEL_REQ_RUN, p.sess,
+                    run(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, {}, {}, p.model(c))),
              56);
       return;
-    case 3: case 4: {  // model run: 0-3 input tensors, 0-3 outputs
+    case 3:
+    case 4: {  // model run: 0-3 input tensors, 0-3 outputs
       uint32_t nin = c.below(4), nout = c.below(4);
       Bytes prm;
       prm.u32(nin).u32(nout);
@@ -461,7 +523,10 @@ void step(Choices &c, Program &p) {
         std::vector<uint64_t> dims;
         uint64_t elems = 1;
         for (uint32_t d = 0; d < std::min<uint32_t>(nd, 16); d++) {
-          uint64_t v = classifier_shape && nd == 4 ? (d == 0 ? 1 : d == 1 ? 3 : 8) : kDims[c.below(6)];
+          uint64_t v = classifier_shape && nd == 4 ? (d == 0   ? 1
+                                                      : d == 1 ? 3
+                                                               : 8)
+                                                   : kDims[c.below(6)];
           if (c.pct(3)) v = kDims[c.below(sizeof kDims / sizeof kDims[0])];
           dims.push_back(v);
           elems = v && elems <= (1ull << 40) / v ? elems * v : (v ? 1ull << 41 : 0);
@@ -484,15 +549,19 @@ void step(Choices &c, Program &p) {
         outs.push_back(c.pct(20) ? c.below(64) : 4096);
       }
       for (auto x : outs) w += x;
-      submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, ins, outs, p.model(c))),
+      submit(c,
+             header(VIRTIO_ACCEL_REQ_RUN, p.sess,
+                    run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, ins, outs, p.model(c))),
              c.pct(5) ? c.below(static_cast<uint32_t>(w)) : w);
       return;
     }
-    case 5: case 6: case 7: {  // image ops
+    case 5:
+    case 6:
+    case 7: {  // image ops
       Blob img = hostile_image(c, &never_valid);
       static const uint32_t ops[] = {VIRTIO_ACCEL_OP_IMAGE_CLASSIFY, VIRTIO_ACCEL_OP_IMAGE_CLASSIFY,
                                      VIRTIO_ACCEL_OP_IMAGE_CLASSIFY, VIRTIO_ACCEL_OP_IMAGE_DETECT,
-                                     VIRTIO_ACCEL_OP_IMAGE_SEGMENT, VIRTIO_ACCEL_OP_IMAGE_DEPTH};
+                                     VIRTIO_ACCEL_OP_IMAGE_SEGMENT,  VIRTIO_ACCEL_OP_IMAGE_DEPTH};
       uint32_t op = ops[c.below(6)];
       // Detection on the full photo costs ~0.1 s: mostly the small images.
       if (op == VIRTIO_ACCEL_OP_IMAGE_DETECT && img.size() > 20000 && !c.pct(10)) img.resize(20000);
@@ -501,7 +570,8 @@ void step(Choices &c, Program &p) {
       if (op == VIRTIO_ACCEL_OP_IMAGE_CLASSIFY) outs.push_back(caps[c.below(5)]);
       size_t w = 56 + outs[0] + (outs.size() > 1 ? outs[1] : 0);
       Result r = submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(op, {img}, outs)), w);
-      if (never_valid) CHECK(r.status != VIRTIO_ACCEL_S_OK, "an image that cannot be valid was accepted", op);
+      if (never_valid)
+        CHECK(r.status != VIRTIO_ACCEL_S_OK, "an image that cannot be valid was accepted", op);
       return;
     }
     case 8: {  // torch sgemm with tensors that may not match M, N, K
@@ -514,10 +584,12 @@ void step(Choices &c, Program &p) {
         if (c.pct(10)) s[c.below(2)] = c.below(8);
         uint32_t type = c.pct(90) ? 7 : 1 + c.below(7);
         ins.push_back(tensor_desc(type, {s[0], s[1]}));
-        ins.push_back(Blob(static_cast<size_t>(s[0] * s[1] * 4 + (c.pct(5) ? c.below(9) : 0)), 0x3f));
+        ins.push_back(
+            Blob(static_cast<size_t>(s[0] * s[1] * 4 + (c.pct(5) ? c.below(9) : 0)), 0x3f));
       }
       uint64_t cap = m * n * 4 + c.below(8);
-      submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(VIRTIO_ACCEL_OP_TORCH_SGEMM, ins, {80, cap})),
+      submit(c,
+             header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(VIRTIO_ACCEL_OP_TORCH_SGEMM, ins, {80, cap})),
              56 + 80 + cap);
       return;
     }
@@ -548,19 +620,27 @@ void still_serving() {
   const float x[6] = {1.5f, -2.0f, 0.25f, 3.0f, -0.5f, 7.0f};
   Bytes prm;
   prm.u32(1).u32(1);
-  std::vector<Blob> ins{prm.v, {}, {}, tensor_desc(7, {2, 3}), Blob(reinterpret_cast<const uint8_t *>(x),
-                        reinterpret_cast<const uint8_t *>(x) + sizeof x), {}};
-  Result r = submit(none, header(VIRTIO_ACCEL_REQ_RUN, s, run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, ins, {80, 64}, m)),
-                    56 + 80 + 64);
+  std::vector<Blob> ins{
+      prm.v,
+      {},
+      {},
+      tensor_desc(7, {2, 3}),
+      Blob(reinterpret_cast<const uint8_t *>(x), reinterpret_cast<const uint8_t *>(x) + sizeof x),
+      {}};
+  Result r = submit(
+      none, header(VIRTIO_ACCEL_REQ_RUN, s, run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, ins, {80, 64}, m)),
+      56 + 80 + 64);
   CHECK(r.status == VIRTIO_ACCEL_S_OK, "the intact model no longer runs", r.status, r.detail);
   float y[6];
   std::memcpy(y, r.resp.data() + 56 + 80, sizeof y);
-  for (int i = 0; i < 6; i++) CHECK(y[i] == 2 * x[i], "the intact model computes a wrong result", i);
+  for (int i = 0; i < 6; i++)
+    CHECK(y[i] == 2 * x[i], "the intact model computes a wrong result", i);
   submit(none, header(VIRTIO_ACCEL_REQ_SESSION_DESTROY, s, {}), 24);
 }
 
-// Resident memory after handing free heap pages back (glibc keeps freed chunks of the 19 MB model copies
-// mapped; without the trim, RSS shows the allocator's high-water mark, not what is still held).
+// Resident memory after handing free heap pages back (glibc keeps freed chunks of the 19 MB model
+// copies mapped; without the trim, RSS shows the allocator's high-water mark, not what is still
+// held).
 uint64_t rss_kib() {
   malloc_trim(0);
   long pages = 0, rss = 0;
@@ -582,25 +662,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Choices c{data, size};
   Program p;
   p.sess = c.pct(95) ? session_create(c) : c.u32();
-  // The session's first MODEL is its classifier: often an intact one, so that images get past the model.
+  // The session's first MODEL is its classifier: often an intact one, so that images get past the
+  // model.
   uint32_t first = c.below(10);
   if (first < 6) {
-    uint64_t id = id_of(register_model(c, p.sess, first < 4 ? assets().tiny : assets().small, "model.pt"));
+    uint64_t id =
+        id_of(register_model(c, p.sess, first < 4 ? assets().tiny : assets().small, "model.pt"));
     if (id) p.models.push_back(id);
   }
   uint32_t steps = 1 + c.below(6);
   for (uint32_t s = 0; s < steps && c.i < c.n; s++) step(c, p);
-  // Reset (as a guest driver's probe would), then the host must still serve a fresh session (the program
-  // may have used up the session quota, so not before), and a second reset must leave nothing held.
+  // Reset (as a guest driver's probe would), then the host must still serve a fresh session (the
+  // program may have used up the session quota, so not before), and a second reset must leave
+  // nothing held.
   va_host_reset(device());
   still_serving();
   va_host_reset(device());
   va_host_stats st;
   va_host_get_stats(device(), &st);
   CHECK(st.sessions == 0, "sessions after reset", st.sessions);
-  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources, st.resource_bytes);
+  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
+        st.resource_bytes);
   CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
-  CHECK(counter("sessions-held") == 0 && counter("resources-held") == 0, "objects held after reset");
+  CHECK(counter("sessions-held") == 0 && counter("resources-held") == 0,
+        "objects held after reset");
   if (++programs % every == 0) {
     std::fprintf(stderr, "rss: %llu programs %llu KiB\n", static_cast<unsigned long long>(programs),
                  static_cast<unsigned long long>(rss_kib()));
@@ -609,9 +694,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef VA_FUZZ_STANDALONE
-// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): argv[1] programs (default 300) from
-// pseudo-random choice streams of seed argv[2], then the RSS growth after the first tenth (warm-up: libtorch's
-// and OpenCV's caches, the allocator's arenas). Fails when it grew by more than argv[3] MiB (default 32).
+// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): argv[1] programs
+// (default 300) from pseudo-random choice streams of seed argv[2], then the RSS growth after the
+// first tenth (warm-up: libtorch's and OpenCV's caches, the allocator's arenas). Fails when it grew
+// by more than argv[3] MiB (default 32).
 int main(int argc, char **argv) {
   long n = argc > 1 ? std::atol(argv[1]) : 300;
   uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 0) : 1;
@@ -631,9 +717,10 @@ int main(int argc, char **argv) {
   }
   uint64_t end = rss_kib();
   long grown = static_cast<long>(end) - static_cast<long>(warm);
-  std::printf("fuzz_device_torch: %ld programs OK; RSS %llu KiB after %ld, %llu KiB after %ld (%+ld KiB)\n", n,
-              static_cast<unsigned long long>(warm), std::max(1L, n / 10), static_cast<unsigned long long>(end), n,
-              grown);
+  std::printf(
+      "fuzz_device_torch: %ld programs OK; RSS %llu KiB after %ld, %llu KiB after %ld (%+ld KiB)\n",
+      n, static_cast<unsigned long long>(warm), std::max(1L, n / 10),
+      static_cast<unsigned long long>(end), n, grown);
   if (grown > limit_mib * 1024) {
     std::printf("fuzz_device_torch: RSS grew by more than %ld MiB over bad requests\n", limit_mib);
     return 1;

@@ -5,14 +5,14 @@
 // VACCEL_OPENCL_KERNELS_BINARY expects.
 //   vaccel-opencl-compile OUT [SOURCE.cl [BUILD OPTIONS...]]
 // The device comes from VACCEL_OPENCL_DEVICE_TYPE / _PLATFORM / _DEVICE.
-#include "binary_validate.hh"
-#include "cl_ops.hh"
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include "binary_validate.hh"
+#include "cl_ops.hh"
 
 int main(int argc, char **argv) {
   using namespace vaccel_ocl;
@@ -40,8 +40,10 @@ int main(int argc, char **argv) {
     std::ofstream out(argv[1], std::ios::binary);
     out.write(reinterpret_cast<const char *>(bin.data()), static_cast<std::streamsize>(bin.size()));
     if (!out) throw OclError(EIO, std::string("cannot write ") + argv[1]);
-    std::printf("%s: %zu bytes, %s container%s, for '%s'\n", argv[1], bin.size(), binary_format_name(c.format),
-                c.ok ? "" : (" (validator: " + c.reason + ")").c_str(), rt.device().device_name.c_str());
+    std::printf("%s: %zu bytes, %s container%s, for '%s'\n", argv[1], bin.size(),
+                binary_format_name(c.format),
+                c.ok ? "" : (" (validator: " + c.reason + ")").c_str(),
+                rt.device().device_name.c_str());
     return 0;
   } catch (const OclError &e) {
     std::fprintf(stderr, "vaccel-opencl-compile: %s\n", e.what());
