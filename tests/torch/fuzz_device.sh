@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the device path with the REAL torch plugin: tests/torch/fuzz/fuzz_device_torch.cc (libFuzzer) sends
+# Fuzzes the device path with the REAL torch plugin: tests/torch/fuzz/torch_device_fuzz.cc (libFuzzer) sends
 # hostile torch requests (corrupt/truncated/0-byte TorchScript models, wrong tensor shapes and dtypes, bytes
 # that are not images, huge declared image sizes) through host-backend's C ABI into the host runtime and
 # libvaccel-torch.so, all three built with clang + ASan + UBSan (libtorch, OpenCV and OpenBLAS are Debian's
@@ -46,7 +46,7 @@ for k in range(48):
 PY
 
 bin=$OUT/fuzz_device_torch
-src=$ROOT/tests/torch/fuzz/fuzz_device_torch.cc
+src=$ROOT/tests/torch/fuzz/torch_device_fuzz.cc
 if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$hostlib" -nt "$bin" ]; then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$ROOT/host-backend/include" -I"$ROOT/virtio-accel-spec/include" \

@@ -14,7 +14,7 @@ objs=()
 for s in "${srcs[@]}"; do objs+=("$root/host-backend/src/$s.cc"); done
 bin=$out/fuzz_engine
 lib=$root/virtio-accel-spec/lib
-newest=$(ls -t "${objs[@]}" "$root"/host-backend/src/*.hh "$root/tests/host-backend/fuzz/fuzz_engine.cc" \
+newest=$(ls -t "${objs[@]}" "$root"/host-backend/src/*.hh "$root/tests/host-backend/fuzz/engine_fuzz.cc" \
   "$root/virtio-accel-spec/include/virtio_accel.h" "$lib"/virtio_accel_proto.[ch] | head -1)
 if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
   # The protocol library is C (host-backend's op table and validators use it).
@@ -22,7 +22,7 @@ if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
     -I"$root/virtio-accel-spec/include" -c "$lib/virtio_accel_proto.c" -o "$out/virtio_accel_proto.o"
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root/host-backend/src" -I"$root/host-backend/include" -I"$root/virtio-accel-spec/include" -I"$lib" \
-    "${objs[@]}" "$out/virtio_accel_proto.o" "$root/tests/host-backend/fuzz/fuzz_engine.cc" -o "$bin" -lpthread
+    "${objs[@]}" "$out/virtio_accel_proto.o" "$root/tests/host-backend/fuzz/engine_fuzz.cc" -o "$bin" -lpthread
 fi
 
 # Seeds: every request of every canonical vector, with its writable size.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the C-ABI fuzzer (fuzz_capi.cc) with clang + libFuzzer over a copy of
+# Builds the C-ABI fuzzer (capi_fuzz.cc) with clang + libFuzzer over a copy of
 # the runtime, its plugins and host-backend built with ASan + UBSan, then runs
 # it for the given number of seconds.
 # Usage: tests/host-backend/fuzz/run_capi.sh [seconds] [out-dir] [extra libFuzzer args...]
@@ -36,7 +36,7 @@ execlib=$(find "$bld/tests/host-backend" -name 'libva_exec_target.so' -o -name '
 hostlib=$(find "$bld/host-backend" -name 'libvirtio-accel-host.so' | head -1)
 
 bin=$out/fuzz_capi
-src=$root/tests/host-backend/fuzz/fuzz_capi.cc
+src=$root/tests/host-backend/fuzz/capi_fuzz.cc
 if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$hostlib" -nt "$bin" ] ||
   [ "$(cat "$out/plugins.txt" 2>/dev/null)" != "$plugins" ]; then
   echo "$plugins" >"$out/plugins.txt"
