@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Checks that the files listed in .clang-format-files are formatted as .clang-format says (clang-format 14,
-# from Debian's clang-format package). Prints the offending files with the first lines of their diff.
+# Checks that the files listed in .clang-format-files are formatted in the project's style (clang-format 14,
+# from Debian's clang-format package): C++ (.cc/.hh, CUDA's .cu/.cuh) as .clang-format-cxx says, everything
+# else (C) as .clang-format says. The style goes by extension, not by clang-format's directory lookup, so a
+# C++ file in a directory that also holds C is held to the C++ style too. Prints the offending files with the
+# first lines of their diff.
 # Usage: scripts/check-format.sh [--fix]    --fix: reformat the listed files in place instead
 set -euo pipefail
 
@@ -18,22 +21,32 @@ while read -r pat; do
   files+=("${matched[@]}")
 done < .clang-format-files
 
+# The style file for one source file, by its extension.
+style_of() {
+  case $1 in
+    *.cc|*.hh|*.cu|*.cuh) echo "--style=file:$ROOT/.clang-format-cxx" ;;
+    *) echo "--style=file:$ROOT/.clang-format" ;;
+  esac
+}
+
 if [ "${1:-}" = --fix ]; then
-  "$CF" -i "${files[@]}"
+  for f in "${files[@]}"; do
+    "$CF" "$(style_of "$f")" -i "$f"
+  done
   echo "check-format: reformatted ${#files[@]} files"
   exit 0
 fi
 bad=0
 tmp=$(mktemp)
 for f in "${files[@]}"; do
-  if ! "$CF" "$f" | diff -u --label "$f" --label "$f (clang-format)" "$f" - > "$tmp" 2>&1; then
+  if ! "$CF" "$(style_of "$f")" "$f" | diff -u --label "$f" --label "$f (clang-format)" "$f" - > "$tmp" 2>&1; then
     head -n 20 "$tmp"
     bad=$((bad + 1))
   fi
 done
 rm -f "$tmp"
 if [ $bad -gt 0 ]; then
-  echo "check-format: $bad of ${#files[@]} files differ from .clang-format (scripts/check-format.sh --fix)" >&2
+  echo "check-format: $bad of ${#files[@]} files differ from the project style (scripts/check-format.sh --fix)" >&2
   exit 1
 fi
-echo "check-format: ${#files[@]} files conform to .clang-format"
+echo "check-format: ${#files[@]} files conform (C: .clang-format, C++: .clang-format-cxx)"

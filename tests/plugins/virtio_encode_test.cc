@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The per-op encodings against virtio-accel-spec §8.3.
-#include "encode.hh"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
+
+#include "encode.hh"
 
 using namespace vaccel_virtio;
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device status / driver errno -> vAccel error.
-#include "status.hh"
-
 #include <gtest/gtest.h>
 #include <vaccel.h>
 
 #include <cerrno>
 
+#include "status.hh"
 #include "wire.hh"
 
 using namespace vaccel_virtio;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tensor-list encodings against virtio-accel-spec §8.3.1.
-#include "tensors.hh"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
+
+#include "tensors.hh"
 
 using namespace vaccel_virtio;
 
