@@ -610,8 +610,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef VA_FUZZ_STANDALONE
-// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): `--replay FILE` runs one input;
-// else argv[1] programs (default 300) from
+// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): `--replay FILE` runs one input and
+// prints the peak and final RSS; else argv[1] programs (VA_FUZZ_DUMP_DIR=dir writes each input to dir/<n>) (default 300) from
 // pseudo-random choice streams of seed argv[2], then the RSS growth after the first tenth (warm-up: libtorch's
 // and OpenCV's caches, the allocator's arenas). Fails when it grew by more than argv[3] MiB (default 32).
 int main(int argc, char **argv) {
@@ -620,7 +620,8 @@ int main(int argc, char **argv) {
     LLVMFuzzerTestOneInput(in.data(), in.size());
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("fuzz_device_torch: replayed %s: OK, peak RSS %ld KiB\n", argv[2], ru.ru_maxrss);
+    std::printf("fuzz_device_torch: replayed %s: OK, peak RSS %ld KiB, RSS now %llu KiB\n", argv[2], ru.ru_maxrss,
+                static_cast<unsigned long long>(rss_kib()));
     return 0;
   }
   long n = argc > 1 ? std::atol(argv[1]) : 300;
@@ -635,6 +636,12 @@ int main(int argc, char **argv) {
       z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
       z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
       b = static_cast<uint8_t>(z ^ (z >> 31));
+    }
+    if (const char *dump = std::getenv("VA_FUZZ_DUMP_DIR")) {  // the inputs, to --replay one of them
+      if (FILE *f = std::fopen((std::string(dump) + "/" + std::to_string(i + 1)).c_str(), "wb")) {
+        std::fwrite(buf.data(), 1, 32 + buf[0] * 3, f);
+        std::fclose(f);
+      }
     }
     LLVMFuzzerTestOneInput(buf.data(), 32 + buf[0] * 3);
     if (i + 1 == std::max(1L, n / 10)) warm = rss_kib();
