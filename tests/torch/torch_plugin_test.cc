@@ -5,8 +5,10 @@
 // serving. Assets come from models/build.sh (VA_MODELS_DIR); the plugin is loaded alone
 // (VA_TORCH_PLUGIN).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <vaccel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -502,6 +504,28 @@ TEST_F(TorchPlugin, BadInputDoesNotLeak) {
   long after = rss_kib();
   std::printf("  RSS %ld KiB -> %ld KiB after 200 rounds of bad input\n", before, after);
   EXPECT_LT(after - before, 8 * 1024);
+}
+
+// A pickle length libtorch would trust: double_and_float.pt with its first string ("training", 8
+// bytes) declaring 1.26 GB. The model is refused before libtorch allocates for it (it allocated and
+// filled 1.4 GB; found by the device-path fuzzer), so the process's peak RSS does not jump.
+TEST_F(TorchPlugin, ModelWhosePickleDeclaresAHugeStringIsRefusedWithoutAllocatingIt) {
+  auto model = slurp(kDir + "/double_and_float.pt");
+  const std::string at = std::string("X\x08\0\0\0training", 13);
+  auto it = std::search(model.begin(), model.end(), at.begin(), at.end());
+  ASSERT_NE(it, model.end()) << "double_and_float.pt's data.pkl no longer starts as expected";
+  const uint8_t huge[4] = {0x00, 0x00, 0x00, 0x4b};  // 0x4b000000
+  std::copy(huge, huge + 4, it + 1);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  long peak_before = ru.ru_maxrss;
+  Session s;
+  Model m(&s.s, model);
+  ASSERT_EQ(m.rc, VACCEL_OK);
+  EXPECT_EQ(vaccel_torch_model_load(&s.s, &m.r), VACCEL_EINVAL);
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("  peak RSS %ld KiB -> %ld KiB\n", peak_before, ru.ru_maxrss);
+  EXPECT_LT(ru.ru_maxrss - peak_before, 256 * 1024);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "engine.hh"
 
 #include <ATen/Parallel.h>
+#include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 #include <vaccel.h>
 
@@ -195,6 +196,161 @@ int export_tensor(const at::Tensor &t, vaccel_torch_tensor **out, std::string *e
   return VACCEL_OK;
 }
 
+// libtorch 1.13 trusts the lengths inside a TorchScript archive's pickles: a string opcode
+// declaring 1.2 GB in a 4 KiB guest model made the host allocate and fill 1.4 GB (found by
+// tests/torch/fuzz_device.sh). So every pickle is walked before libtorch sees it: each string/bytes
+// length must fit in what is left of its record, each memo index must be below the record's size
+// (libtorch reserves memo slots up to it). The walk stops at an opcode it does not know: libtorch's
+// unpickler, which reads in the same order, fails there too.
+bool pickle_is_bounded(const uint8_t *p, size_t n, std::string *why) {
+  size_t i = 0;
+  auto le = [&](size_t k) {
+    uint64_t v = 0;
+    for (size_t j = 0; j < k; j++) v |= uint64_t(p[i + j]) << (8 * j);
+    i += k;
+    return v;
+  };
+  auto fail = [&](const char *what, uint64_t v) {
+    *why = std::string(what) + " " + std::to_string(v) + " at byte " + std::to_string(i) + " of " +
+           std::to_string(n);
+    return false;
+  };
+  while (i < n) {
+    uint8_t op = p[i++];
+    size_t arg = 0, len_bytes = 0, lines = 0;
+    bool memo = false;
+    switch (op) {
+      case '.':  // STOP
+        return true;
+      case 0x80:
+      case 'K':
+      case 'h':
+      case 'q':
+      case 0x82:  // PROTO BININT1 BINGET BINPUT EXT1
+        arg = 1;
+        break;
+      case 'M':
+      case 0x83:  // BININT2 EXT2
+        arg = 2;
+        break;
+      case 'J':
+      case 0x84:  // BININT EXT4
+        arg = 4;
+        break;
+      case 'j':
+      case 'r':  // LONG_BINGET LONG_BINPUT
+        arg = 4;
+        memo = true;
+        break;
+      case 'G':
+      case 0x95:  // BINFLOAT FRAME
+        arg = 8;
+        break;
+      case 'U':
+      case 0x8c:
+      case 'C':
+      case 0x8a:  // SHORT_BINSTRING SHORT_BINUNICODE SHORT_BINBYTES LONG1
+        len_bytes = 1;
+        break;
+      case 'T':
+      case 'X':
+      case 'B':
+      case 0x8b:  // BINSTRING BINUNICODE BINBYTES LONG4
+        len_bytes = 4;
+        break;
+      case 0x8d:
+      case 0x8e:
+      case 0x96:  // BINUNICODE8 BINBYTES8 BYTEARRAY8
+        len_bytes = 8;
+        break;
+      case 'c':
+      case 'i':  // GLOBAL INST: module and name lines
+        lines = 2;
+        break;
+      case 'I':
+      case 'L':
+      case 'F':
+      case 'S':
+      case 'V':
+      case 'g':
+      case 'p':
+      case 'P':
+        lines = 1;
+        break;
+      case '(':
+      case '0':
+      case '1':
+      case '2':
+      case 'N':
+      case 0x88:
+      case 0x89:
+      case ']':
+      case ')':
+      case '}':
+      case 'a':
+      case 'e':
+      case 's':
+      case 'u':
+      case 't':
+      case 0x85:
+      case 0x86:
+      case 0x87:
+      case 'b':
+      case 'R':
+      case 0x81:
+      case 0x92:
+      case 'l':
+      case 'd':
+      case 'o':
+      case 0x8f:
+      case 0x90:
+      case 0x91:
+      case 0x93:
+      case 0x94:
+      case 'Q':
+      case 0x97:
+      case 0x98:
+        break;  // no argument
+      default:
+        return true;  // not an opcode libtorch reads: it stops here with an error
+    }
+    if (n - i < arg + len_bytes) return fail("pickle truncated inside opcode", op);
+    if (memo) {
+      uint64_t id = le(4);
+      if (id > n) return fail("pickle memo index", id);
+    } else {
+      i += arg;
+    }
+    if (len_bytes) {
+      uint64_t len = le(len_bytes);
+      if (len > n - i) return fail("pickle string/bytes length", len);
+      i += len;
+    }
+    for (size_t l = 0; l < lines; l++) {
+      const void *nl = memchr(p + i, '\n', n - i);
+      if (!nl) return fail("pickle line without end, opcode", op);
+      i = static_cast<const uint8_t *>(nl) - p + 1;
+    }
+  }
+  return true;
+}
+
+// Every pickle of a TorchScript archive (data.pkl, constants.pkl, code/*.debug_pkl) is bounded.
+int check_archive(std::istream &in, std::string *err) {
+  caffe2::serialize::PyTorchStreamReader reader(&in);
+  for (const std::string &name : reader.getAllRecords()) {
+    if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
+    auto rec = reader.getRecord(name);
+    std::string why;
+    if (!pickle_is_bounded(static_cast<const uint8_t *>(std::get<0>(rec).get()), std::get<1>(rec),
+                           &why)) {
+      *err = "model archive record " + name + ": " + why;
+      return VACCEL_EINVAL;
+    }
+  }
+  return VACCEL_OK;
+}
+
 // Converts any exception escaping libtorch into a vAccel error.
 template <typename F>
 int guarded(std::string *err, F &&f) {
@@ -253,6 +409,10 @@ int load_model(const uint8_t *data, size_t size, ModelPtr *out, std::string *err
   return guarded(err, [&]() -> int {
     MemBuf buf(data, size);
     std::istream in(&buf);
+    int r = check_archive(in, err);
+    if (r) return r;
+    in.clear();
+    in.seekg(0);
     auto m = std::make_shared<Model>();
     m->module = torch::jit::load(in, torch::kCPU);
     m->module.eval();

@@ -27,6 +27,7 @@
 // + x, float(x))), tiny_classifier.pt ([1,3,H,W] -> [1,1000] logits, cheap), efficientnet_lite0.pt,
 // banana.jpg, small.png, small.bmp, imagenet_labels.txt.
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -694,11 +695,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef VA_FUZZ_STANDALONE
-// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): argv[1] programs
-// (default 300) from pseudo-random choice streams of seed argv[2], then the RSS growth after the
-// first tenth (warm-up: libtorch's and OpenCV's caches, the allocator's arenas). Fails when it grew
-// by more than argv[3] MiB (default 32).
+// Deterministic driver without sanitizers (ctest torch_device_fuzz_driver): `--replay FILE` runs
+// one input and prints the peak and final RSS; else argv[1] programs (VA_FUZZ_DUMP_DIR=dir writes
+// each input to dir/<n>) (default 300) from pseudo-random choice streams of seed argv[2], then the
+// RSS growth after the first tenth (warm-up: libtorch's and OpenCV's caches, the allocator's
+// arenas). Fails when it grew by more than argv[3] MiB (default 32).
 int main(int argc, char **argv) {
+  if (argc == 3 &&
+      std::string(argv[1]) == "--replay") {  // one input (a libFuzzer artifact), peak RSS after
+    Blob in = read_file(argv[2]);
+    LLVMFuzzerTestOneInput(in.data(), in.size());
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    std::printf("fuzz_device_torch: replayed %s: OK, peak RSS %ld KiB, RSS now %llu KiB\n", argv[2],
+                ru.ru_maxrss, static_cast<unsigned long long>(rss_kib()));
+    return 0;
+  }
   long n = argc > 1 ? std::atol(argv[1]) : 300;
   uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 0) : 1;
   long limit_mib = argc > 3 ? std::atol(argv[3]) : 32;
@@ -711,6 +723,13 @@ int main(int argc, char **argv) {
       z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
       z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
       b = static_cast<uint8_t>(z ^ (z >> 31));
+    }
+    if (const char *dump =
+            std::getenv("VA_FUZZ_DUMP_DIR")) {  // the inputs, to --replay one of them
+      if (FILE *f = std::fopen((std::string(dump) + "/" + std::to_string(i + 1)).c_str(), "wb")) {
+        std::fwrite(buf.data(), 1, 32 + buf[0] * 3, f);
+        std::fclose(f);
+      }
     }
     LLVMFuzzerTestOneInput(buf.data(), 32 + buf[0] * 3);
     if (i + 1 == std::max(1L, n / 10)) warm = rss_kib();
