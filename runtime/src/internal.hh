@@ -132,6 +132,8 @@ size_t live_resource_count();
 vaccel_id_t next_id();
 // Plugins whose session/resource hooks apply to `s`.
 std::vector<PluginPtr> hook_targets(const SessionState &s);
+// Drops every registration of session `s` (resource.cc; session release).
+void session_forget_resources(SessionState &s);
 
 // ---- checks every op starts with (session.cc / resource.cc) ----
 

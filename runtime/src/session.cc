@@ -67,9 +67,6 @@ void release_all_sessions() {
   for (vaccel_session *s : all) vaccel_session_release(s);
 }
 
-// Defined in resource.cc: drops every registration of session `s`.
-void session_forget_resources(SessionState &s);
-
 }  // namespace vaccel_rt
 
 using namespace vaccel_rt;

@@ -48,7 +48,6 @@ class Device {
   // returns a vAccel error and sets *why.
   int open(const char *path, std::string *why);
   void close();
-  bool is_open() const { return fd_ >= 0; }
   const virtio_accel_ioc_info &info() const { return info_; }
   // True if the device serves wire op `op` (bit in supported_ops).
   bool serves(uint32_t op) const { return op < 64 && (info_.supported_ops >> op & 1); }
