@@ -18,7 +18,7 @@
 #
 # Idempotent: an unchanged series is not re-applied, configure is not re-run, and ninja is a no-op,
 # so a second run costs about a second. Fails loudly when the series does not apply.
-# Outputs: $VA_QEMU_DIR/build/qemu-system-x86_64, tests/qtest/virtio-accel-test,
+# Outputs: $VA_QEMU_DIR/build/qemu-system-x86_64, tests/qtest/qos-test (virtio-accel-test.c on qgraph),
 # tests/qtest/vhost-user-accel-test, CMAKE_BUILD_DIR/vhost-user-accel/vhost-user-accel, and the wrapper
 # $VA_QEMU_DIR/bin/qemu-system-x86_64 that adds the firmware paths (-L) a build-tree binary needs.
 # The last line printed is the wrapper's path.
@@ -122,7 +122,7 @@ if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$qdir/stamp-config" 2>/dev/null)" !=
   echo "$config_key" >"$qdir/stamp-config"
 fi
 
-targets=(qemu-system-x86_64 tests/qtest/virtio-accel-test tests/qtest/vhost-user-accel-test)
+targets=(qemu-system-x86_64 tests/qtest/qos-test tests/qtest/vhost-user-accel-test)
 ninja -C "$bld" -j "$jobs" "${targets[@]}" >"$qdir/ninja.log" 2>&1 ||
   { grep -E 'error|FAILED' -A5 "$qdir/ninja.log" | head -40 >&2; die "ninja failed (log: $qdir/ninja.log)"; }
 grep -q 'ependency virtio-accel-host found: YES' "$bld/meson-logs/meson-log.txt" ||
