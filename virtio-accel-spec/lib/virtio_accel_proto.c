@@ -1,54 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* virtio-accel protocol library; interface and rules in virtio_accel_proto.h. */
 #include "virtio_accel_proto.h"
+#include "virtio_accel_layout.h"
 
 #include <errno.h>
 #include <string.h>
 
 /* ---- Wire layout ------------------------------------------------------- */
 
-/* The wire header's layout, checked here once for every compiler that builds
- * the library (the header itself stays free of asserts, as a uapi header
- * must be; tests/host-backend/layout_check.c repeats the check with
- * -Wpadded). */
-#define VA_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
+/* The wire header's layout (virtio_accel_layout.h), checked here once for
+ * every compiler that builds the library; tests/host-backend/layout_check.c
+ * compiles the header with -Wpadded. */
+#define VA_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size");
 /* The builtin: Unikraft's nolibc offsetof is no constant expression here. */
 #define VA_ASSERT_OFF(t, f, n) \
-	_Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f)
-
-VA_ASSERT_SIZE(struct virtio_accel_config, 56);
-VA_ASSERT_OFF(struct virtio_accel_config, max_args, 20);
-VA_ASSERT_OFF(struct virtio_accel_config, max_request_bytes, 24);
-VA_ASSERT_OFF(struct virtio_accel_config, supported_ops, 48);
-VA_ASSERT_SIZE(struct virtio_accel_req_hdr, 32);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, request_id, 8);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, session_id, 16);
-VA_ASSERT_OFF(struct virtio_accel_req_hdr, payload_len, 24);
-VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, 24);
-VA_ASSERT_OFF(struct virtio_accel_resp_hdr, request_id, 8);
-VA_ASSERT_OFF(struct virtio_accel_resp_hdr, payload_len, 16);
-VA_ASSERT_SIZE(struct virtio_accel_session_create, 8);
-VA_ASSERT_SIZE(struct virtio_accel_id_resp, 8);
-VA_ASSERT_SIZE(struct virtio_accel_resource_register, 8);
-VA_ASSERT_SIZE(struct virtio_accel_blob_desc, 16);
-VA_ASSERT_SIZE(struct virtio_accel_resource_unregister, 8);
-VA_ASSERT_SIZE(struct virtio_accel_run_req, 24);
-VA_ASSERT_OFF(struct virtio_accel_run_req, resource_id, 16);
-VA_ASSERT_SIZE(struct virtio_accel_arg, 16);
-VA_ASSERT_SIZE(struct virtio_accel_run_resp, 32);
-VA_ASSERT_OFF(struct virtio_accel_run_resp, exec_ns, 24);
-VA_ASSERT_SIZE(struct virtio_accel_sgemm_params, 56);
-VA_ASSERT_OFF(struct virtio_accel_sgemm_params, alpha, 48);
-VA_ASSERT_SIZE(struct virtio_accel_minmax_params, 16);
-VA_ASSERT_SIZE(struct virtio_accel_tensor_desc, 72);
-VA_ASSERT_SIZE(struct virtio_accel_tensor_out, 80);
-VA_ASSERT_OFF(struct virtio_accel_tensor_out, data_len, 72);
-VA_ASSERT_SIZE(struct virtio_accel_model_run_params, 8);
-VA_ASSERT_SIZE(struct virtio_accel_torch_sgemm_params, 16);
-VA_ASSERT_SIZE(struct virtio_accel_timers_resp, 8);
-VA_ASSERT_SIZE(struct virtio_accel_timer, 32);
-VA_ASSERT_SIZE(struct virtio_accel_stats, 104);
-VA_ASSERT_SIZE(struct virtio_accel_resp_hdr, VIRTIO_ACCEL_MIN_WRITABLE);
+	_Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f);
+VIRTIO_ACCEL_LAYOUT(VA_ASSERT_SIZE, VA_ASSERT_OFF)
 _Static_assert(sizeof(struct virtio_accel_resp_hdr) +
 			       sizeof(struct virtio_accel_run_resp) ==
 		       VIRTIO_ACCEL_RUN_RESP_BYTES,
