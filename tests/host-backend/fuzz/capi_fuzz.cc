@@ -30,44 +30,17 @@
 #include <thread>
 #include <vector>
 
+#include "fuzz_input.hh"
 #include "virtio_accel.h"
 #include "virtio_accel_host.h"
 
+const char *const va_fuzz::kFuzzerName = "fuzz_capi";
+
 namespace {
 
-[[noreturn]] void fail(const char *what, uint64_t a = 0, uint64_t b = 0) {
-  std::fprintf(stderr, "fuzz_capi: invariant broken: %s (%llu, %llu)\n", what,
-               static_cast<unsigned long long>(a), static_cast<unsigned long long>(b));
-  std::fflush(stderr);
-  __builtin_trap();
-}
-#define CHECK(cond, ...)            \
-  do {                              \
-    if (!(cond)) fail(__VA_ARGS__); \
-  } while (0)
-
-struct Choices {
-  const uint8_t *p;
-  size_t n, i = 0;
-  uint32_t u8() { return i < n ? p[i++] : 0; }
-  uint32_t u16() { return u8() | (u8() << 8); }
-  uint32_t u32() { return u16() | (u16() << 16); }
-  uint32_t below(uint32_t k) { return k ? u16() % k : 0; }
-  bool pct(uint32_t p100) { return below(100) < p100; }
-};
-
-struct Bytes {
-  std::vector<uint8_t> v;
-  Bytes &raw(const void *p, size_t n) {
-    auto *b = static_cast<const uint8_t *>(p);
-    v.insert(v.end(), b, b + n);
-    return *this;
-  }
-  Bytes &u32(uint32_t x) { return raw(&x, 4); }
-  Bytes &u64(uint64_t x) { return raw(&x, 8); }
-  Bytes &f32(float x) { return raw(&x, 4); }
-  Bytes &str(const std::string &s) { return raw(s.data(), s.size()); }
-};
+using va_fuzz::Blob;
+using va_fuzz::Bytes;
+using va_fuzz::Choices;
 
 std::vector<uint8_t> header(uint32_t type, uint64_t session, const std::vector<uint8_t> &payload) {
   static uint64_t rid = 0;
@@ -117,13 +90,13 @@ struct Device {
   static void on_done(void *dev, void *req, uint32_t used, int completed) {
     auto *d = static_cast<Device *>(dev);
     std::lock_guard g(d->m);
-    CHECK(d->done.count(req) == 0, "completed twice");
+    VA_FUZZ_CHECK(d->done.count(req) == 0, "completed twice");
     d->done[req] = {used, completed};
     d->cv.notify_all();
   }
   uint64_t counter(const char *name) {
     uint64_t v = 0;
-    CHECK(va_host_get_counter(h, name, &v) == 0, "counter");
+    VA_FUZZ_CHECK(va_host_get_counter(h, name, &v) == 0, "counter");
     return v;
   }
 };
@@ -432,24 +405,24 @@ void check_untouched(const Arena &a, const std::vector<uint8_t> &before,
     }
   for (size_t i = 0; i < a.mem.size(); i++)
     if (!mask[i] && a.mem[i] != before[i])
-      fail("write outside the writable part of completed requests", i);
+      va_fuzz::fail("write outside the writable part of completed requests", i);
 }
 
 // kind: 0 nothing to learn, 1 SESSION_CREATE, 2 RESOURCE_REGISTER.
 void check_response(const Chain &ch, uint32_t used, Program &p, int kind) {
-  CHECK(used <= ch.wlen, "used beyond writable", used, ch.wlen);
+  VA_FUZZ_CHECK(used <= ch.wlen, "used beyond writable", used, ch.wlen);
   if (used < 24) {
-    CHECK(used == 0, "partial header", used);
+    VA_FUZZ_CHECK(used == 0, "partial header", used);
     return;
   }
   uint32_t payload = 0;
   uint32_t st = status_of(ch, &payload);
   if (ch.wr_overlap) return;
-  CHECK(st <= VIRTIO_ACCEL_S_MAX, "unknown status", st);
+  VA_FUZZ_CHECK(st <= VIRTIO_ACCEL_S_MAX, "unknown status", st);
   // Writable segments that overlap each other garble what the device
   // wrote (the guest's own doing): nothing to check in the header then.
   if (ch.wr_overlap) return;
-  CHECK(used == 24 + payload, "used != header + payload", used, payload);
+  VA_FUZZ_CHECK(used == 24 + payload, "used != header + payload", used, payload);
   if (st == VIRTIO_ACCEL_S_OK && kind && used >= 32) {
     uint8_t id[8];
     size_t got = 0, skip = 24;
@@ -469,7 +442,7 @@ void check_response(const Chain &ch, uint32_t used, Program &p, int kind) {
 
 void wait_abandoned(Device &d) {
   for (int i = 0; d.counter("abandoned-running") != 0; i++) {
-    CHECK(i < 20000, "abandoned work never finished");
+    VA_FUZZ_CHECK(i < 20000, "abandoned work never finished");
     std::this_thread::sleep_for(std::chrono::microseconds(20));
   }
 }
@@ -513,14 +486,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (auto &ch : chains) {
       int rc = va_host_submit(d.h, ch.rd.data(), static_cast<unsigned>(ch.rd.size()), ch.wr.data(),
                               static_cast<unsigned>(ch.wr.size()), &ch);
-      CHECK(rc == 0, "submit refused", static_cast<uint64_t>(-rc));
+      VA_FUZZ_CHECK(rc == 0, "submit refused", static_cast<uint64_t>(-rc));
     }
     bool reset = c.pct(40);
     if (reset) {
       va_host_reset(d.h);
       std::lock_guard g(d.m);
-      CHECK(d.done.size() == chains.size(), "reset returned with requests outstanding",
-            d.done.size());
+      VA_FUZZ_CHECK(d.done.size() == chains.size(), "reset returned with requests outstanding",
+                    d.done.size());
     }
     {
       std::unique_lock lk(d.m);
@@ -534,7 +507,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         completed.push_back(&ch);
         check_response(ch, used, prog, 0);
       } else {
-        CHECK(used == 0, "cancelled with a length", used);
+        VA_FUZZ_CHECK(used == 0, "cancelled with a length", used);
       }
     }
     d.done.clear();
@@ -546,13 +519,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wait_abandoned(d);
   va_host_stats st;
   va_host_get_stats(d.h, &st);
-  CHECK(st.sessions == 0, "sessions after reset", st.sessions);
-  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
-        st.resource_bytes);
-  CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
-  CHECK(d.counter("sessions-held") == 0 && d.counter("resources-held") == 0,
-        "objects held after reset", d.counter("sessions-held"), d.counter("resources-held"));
-  CHECK(d.counter("staging-bytes") <= d.counter("staging-limit"), "staging over budget");
+  VA_FUZZ_CHECK(st.sessions == 0, "sessions after reset", st.sessions);
+  VA_FUZZ_CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
+                st.resource_bytes);
+  VA_FUZZ_CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
+  VA_FUZZ_CHECK(d.counter("sessions-held") == 0 && d.counter("resources-held") == 0,
+                "objects held after reset", d.counter("sessions-held"),
+                d.counter("resources-held"));
+  VA_FUZZ_CHECK(d.counter("staging-bytes") <= d.counter("staging-limit"), "staging over budget");
   return 0;
 }
 

@@ -39,53 +39,17 @@
 #include <string>
 #include <vector>
 
+#include "../../host-backend/fuzz/fuzz_input.hh"
 #include "virtio_accel.h"
 #include "virtio_accel_host.h"
 
+const char *const va_fuzz::kFuzzerName = "fuzz_device_torch";
+
 namespace {
 
-[[noreturn]] void fail(const char *what, uint64_t a = 0, uint64_t b = 0) {
-  std::fprintf(stderr, "fuzz_device_torch: invariant broken: %s (%llu, %llu)\n", what,
-               static_cast<unsigned long long>(a), static_cast<unsigned long long>(b));
-  std::fflush(stderr);
-  __builtin_trap();
-}
-#define CHECK(cond, ...)            \
-  do {                              \
-    if (!(cond)) fail(__VA_ARGS__); \
-  } while (0)
-
-using Blob = std::vector<uint8_t>;
-
-struct Choices {
-  const uint8_t *p;
-  size_t n, i = 0;
-  uint32_t u8() { return i < n ? p[i++] : 0; }
-  uint32_t u16() { return u8() | (u8() << 8); }
-  uint32_t u32() { return u16() | (u16() << 16); }
-  uint32_t below(uint32_t k) { return k ? u16() % k : 0; }
-  bool pct(uint32_t p100) { return below(100) < p100; }
-  // Up to `max` of the input's own bytes (libFuzzer's mutations then shape a model or an image
-  // directly).
-  Blob take(size_t max) {
-    size_t len = std::min<size_t>(below(static_cast<uint32_t>(max) + 1), n - std::min(n, i));
-    Blob b(p + i, p + i + len);
-    i += len;
-    return b;
-  }
-};
-
-struct Bytes {
-  Blob v;
-  Bytes &raw(const void *p, size_t n) {
-    auto *b = static_cast<const uint8_t *>(p);
-    v.insert(v.end(), b, b + n);
-    return *this;
-  }
-  Bytes &u32(uint32_t x) { return raw(&x, 4); }
-  Bytes &u64(uint64_t x) { return raw(&x, 8); }
-  Bytes &f32(float x) { return raw(&x, 4); }
-};
+using va_fuzz::Blob;
+using va_fuzz::Bytes;
+using va_fuzz::Choices;
 
 // Interesting sizes for dimensions and declared image sides.
 const uint64_t kDims[] = {0,          1,
@@ -168,7 +132,7 @@ va_host *device() {
 
 uint64_t counter(const char *name) {
   uint64_t v = 0;
-  CHECK(va_host_get_counter(device(), name, &v) == 0, "counter");
+  VA_FUZZ_CHECK(va_host_get_counter(device(), name, &v) == 0, "counter");
   return v;
 }
 
@@ -264,7 +228,7 @@ Result submit(Choices &c, const Blob &rd, size_t wlen) {
     nrd = 2;
   }
   res.used = va_host_process(device(), rv, nrd, wv, wlen ? 1 : 0);
-  CHECK(res.used <= wlen, "used beyond the writable part", res.used, wlen);
+  VA_FUZZ_CHECK(res.used <= wlen, "used beyond the writable part", res.used, wlen);
   uint32_t type = 0, op = 0;
   std::memcpy(&type, r.data(), std::min<size_t>(4, r.size()));
   if (type == VIRTIO_ACCEL_REQ_RUN && r.size() >= 36)
@@ -274,13 +238,13 @@ Result submit(Choices &c, const Blob &rd, size_t wlen) {
     g_tally.n[key][VIRTIO_ACCEL_S_MAX + 1]++;
     return res;
   }
-  CHECK(res.used >= 24, "partial header", res.used);
+  VA_FUZZ_CHECK(res.used >= 24, "partial header", res.used);
   uint32_t payload;
   std::memcpy(&res.status, res.resp.data(), 4);
   std::memcpy(&res.detail, res.resp.data() + 4, 4);
   std::memcpy(&payload, res.resp.data() + 16, 4);
-  CHECK(res.status <= VIRTIO_ACCEL_S_MAX, "unknown status", res.status);
-  CHECK(res.used == 24 + payload, "used != header + payload", res.used, payload);
+  VA_FUZZ_CHECK(res.status <= VIRTIO_ACCEL_S_MAX, "unknown status", res.status);
+  VA_FUZZ_CHECK(res.used == 24 + payload, "used != header + payload", res.used, payload);
   g_tally.n[key][res.status]++;
   return res;
 }
@@ -501,7 +465,7 @@ void step(Choices &c, Program &p) {
                         header(VIRTIO_ACCEL_REQ_RUN, p.sess,
                                run(VIRTIO_ACCEL_OP_TORCH_MODEL_LOAD, {}, {}, id_of(r))),
                         56);
-      CHECK(l.status != VIRTIO_ACCEL_S_OK, "a model that cannot be valid loaded", m.size());
+      VA_FUZZ_CHECK(l.status != VIRTIO_ACCEL_S_OK, "a model that cannot be valid loaded", m.size());
       return;
     }
     case 2:
@@ -572,7 +536,8 @@ void step(Choices &c, Program &p) {
       size_t w = 56 + outs[0] + (outs.size() > 1 ? outs[1] : 0);
       Result r = submit(c, header(VIRTIO_ACCEL_REQ_RUN, p.sess, run(op, {img}, outs)), w);
       if (never_valid)
-        CHECK(r.status != VIRTIO_ACCEL_S_OK, "an image that cannot be valid was accepted", op);
+        VA_FUZZ_CHECK(r.status != VIRTIO_ACCEL_S_OK, "an image that cannot be valid was accepted",
+                      op);
       return;
     }
     case 8: {  // torch sgemm with tensors that may not match M, N, K
@@ -615,9 +580,9 @@ void step(Choices &c, Program &p) {
 void still_serving() {
   Choices none{nullptr, 0};
   uint64_t s = session_create(none);
-  CHECK(s != 0, "no session after the program");
+  VA_FUZZ_CHECK(s != 0, "no session after the program");
   uint64_t m = id_of(register_model(none, s, assets().small, "model.pt"));
-  CHECK(m != 0, "cannot register the intact model after the program");
+  VA_FUZZ_CHECK(m != 0, "cannot register the intact model after the program");
   const float x[6] = {1.5f, -2.0f, 0.25f, 3.0f, -0.5f, 7.0f};
   Bytes prm;
   prm.u32(1).u32(1);
@@ -631,11 +596,12 @@ void still_serving() {
   Result r = submit(
       none, header(VIRTIO_ACCEL_REQ_RUN, s, run(VIRTIO_ACCEL_OP_TORCH_MODEL_RUN, ins, {80, 64}, m)),
       56 + 80 + 64);
-  CHECK(r.status == VIRTIO_ACCEL_S_OK, "the intact model no longer runs", r.status, r.detail);
+  VA_FUZZ_CHECK(r.status == VIRTIO_ACCEL_S_OK, "the intact model no longer runs", r.status,
+                r.detail);
   float y[6];
   std::memcpy(y, r.resp.data() + 56 + 80, sizeof y);
   for (int i = 0; i < 6; i++)
-    CHECK(y[i] == 2 * x[i], "the intact model computes a wrong result", i);
+    VA_FUZZ_CHECK(y[i] == 2 * x[i], "the intact model computes a wrong result", i);
   submit(none, header(VIRTIO_ACCEL_REQ_SESSION_DESTROY, s, {}), 24);
 }
 
@@ -681,12 +647,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   va_host_reset(device());
   va_host_stats st;
   va_host_get_stats(device(), &st);
-  CHECK(st.sessions == 0, "sessions after reset", st.sessions);
-  CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
-        st.resource_bytes);
-  CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
-  CHECK(counter("sessions-held") == 0 && counter("resources-held") == 0,
-        "objects held after reset");
+  VA_FUZZ_CHECK(st.sessions == 0, "sessions after reset", st.sessions);
+  VA_FUZZ_CHECK(st.resources == 0 && st.resource_bytes == 0, "resources after reset", st.resources,
+                st.resource_bytes);
+  VA_FUZZ_CHECK(st.in_flight == 0, "in flight after reset", st.in_flight);
+  VA_FUZZ_CHECK(counter("sessions-held") == 0 && counter("resources-held") == 0,
+                "objects held after reset");
   if (++programs % every == 0) {
     std::fprintf(stderr, "rss: %llu programs %llu KiB\n", static_cast<unsigned long long>(programs),
                  static_cast<unsigned long long>(rss_kib()));
