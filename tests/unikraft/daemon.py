@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 import time
 
+from vm import proc_memory_kb
+
 
 class Daemon:
     def __init__(self, build, plugins, allowlist, max_vms, extra=()):
@@ -66,19 +68,7 @@ class Daemon:
 
     def memory_kb(self):
         """(VmRSS, Pss) of the daemon in KiB."""
-        rss = pss = None
-        with open("/proc/%d/status" % self.proc.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
-        try:
-            with open("/proc/%d/smaps_rollup" % self.proc.pid) as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        pss = int(line.split()[1])
-        except OSError:
-            pass
-        return rss, pss
+        return proc_memory_kb(self.proc.pid, "VmRSS")
 
     def sandbox(self):
         """(uid, NoNewPrivs, Seccomp mode) from /proc: expected (not 0 when started as root, 1, 2)."""

@@ -32,6 +32,24 @@ def accel_args(kvm):
     return ["-accel", "tcg"]
 
 
+
+def proc_memory_kb(pid, status_field):
+    """(status_field from /proc/PID/status, Pss from smaps_rollup) in KiB; Pss is None where the
+    kernel has no smaps_rollup."""
+    value = pss = None
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(status_field + ":"):
+                value = int(line.split()[1])
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return value, pss
+
 class Guest:
     def __init__(self, qemu, image, device_props, app_args="", mem_mb=32, kvm=None, name="uk", initrd=None,
                  paused=False, vhost_user=None, timestamps=False):
@@ -130,19 +148,7 @@ class Guest:
 
     def memory_kb(self):
         """(VmHWM, Pss) of the QEMU process in KiB."""
-        hwm = pss = None
-        with open("/proc/%d/status" % self.proc.pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    hwm = int(line.split()[1])
-        try:
-            with open("/proc/%d/smaps_rollup" % self.proc.pid) as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        pss = int(line.split()[1])
-        except OSError:
-            pass
-        return hwm, pss
+        return proc_memory_kb(self.proc.pid, "VmHWM")
 
     def stop(self):
         if self.proc.poll() is None:
