@@ -112,14 +112,7 @@ if [ ${#cases[@]} -eq 0 ]; then
 else
   timeout 240 "$qtest_bin" --tap -k "${paths[@]}" >"$log" 2>&1
   rc=$?
-  while read -r line; do
-    line=${line/\/x86_64\/pc\/i440FX-pcihost\/pci-bus-pc\/pci-bus\//}
-    case "$line" in
-      "not ok "*) ko "qtest ${line#not ok }" ;;
-      "ok "*"# SKIP"*) ko "qtest skipped: ${line#ok }" ;;
-      "ok "*) ok "qtest ${line#ok }" ;;
-    esac
-  done < <(grep -E '^(not )?ok ' "$log")
+  tap_checks "$log" /x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/
   if [ $rc -ne 0 ]; then
     grep -E 'ERROR|Bail out|assert|qemu-system' "$log" | head -20
     ko "qos-test (virtio-accel cases) exited with $rc (log: $log)"

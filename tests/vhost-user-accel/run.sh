@@ -146,13 +146,7 @@ QTEST_QEMU_BINARY=$qemu VHOST_USER_ACCEL_BINARY=$daemon VA_TEST_PLUGINS="$exec_p
   VA_TEST_SLOW_LIB=$slow_lib VA_TEST_FORBIDDEN_LIB=$forbidden_lib \
   timeout 300 "$qbuild/tests/qtest/vhost-user-accel-test" --tap -k >"$log" 2>&1
 rc=$?
-while read -r line; do
-  case "$line" in
-    "not ok "*) ko "qtest ${line#not ok }" ;;
-    "ok "*"# SKIP"*) ko "qtest skipped: ${line#ok }" ;;
-    "ok "*) ok "qtest ${line#ok }" ;;
-  esac
-done < <(grep -E '^(not )?ok ' "$log")
+tap_checks "$log"
 if [ $rc -ne 0 ]; then
   grep -E 'ERROR|Bail out|assert|qemu-system|vhost-user-accel\[' "$log" | head -20
   ko "vhost-user-accel-test exited with $rc (log: $log)"
