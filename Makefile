@@ -17,7 +17,7 @@ JOBS    ?= 2
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft test-unikraft-multivm fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm test-compat test-bindings checkpatch-qemu test-vhost-user test-e2e-vhost-user bench-vhost-user
+.PHONY: all deps build tidy qemu guest-module checkpatch format-check test-driver test-e2e test unit-test fuzz-smoke test-qemu test-libvirt test-unikraft test-unikraft-multivm fuzz bench bench-plugins bench-unikraft demo clean test-e2e-torch bench-torch fuzz-capi bench-vm test-compat test-bindings checkpatch-qemu test-vhost-user test-e2e-vhost-user bench-vhost-user
 
 all: build
 
@@ -61,6 +61,10 @@ guest-module: deps
 # The kernel's own scripts/checkpatch.pl --strict on the driver (fetched once from Debian's linux-source).
 checkpatch: deps
 	scripts/guest/checkpatch.sh
+
+# clang-tidy (.clang-tidy: bugprone and performance checks, findings are errors) on host-backend and the runtime.
+tidy: build
+	scripts/check-tidy.sh $(BUILD) $(JOBS)
 
 # clang-format on the files listed in .clang-format-files.
 format-check: deps
@@ -151,7 +155,7 @@ bench-torch: qemu guest-module
 
 
 
-test: format-check checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-unikraft-multivm test-e2e-torch test-compat checkpatch-qemu test-vhost-user test-e2e-vhost-user
+test: format-check tidy checkpatch unit-test fuzz-smoke test-qemu test-libvirt test-driver test-e2e test-unikraft test-unikraft-multivm test-e2e-torch test-compat checkpatch-qemu test-vhost-user test-e2e-vhost-user
 	@echo "make test: all suites passed"
 
 # demo.sh builds only what the demo needs (not CUDA, fuzzers, benchmarks).

@@ -9,7 +9,7 @@ set -euo pipefail
 # qemu: also what scripts/build-qemu.sh builds after QEMU, the vhost-user-accel daemon (libseccomp).
 declare -A GROUP=(
   [host]="build-essential cmake pkg-config googletest libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev valgrind libopenblas-dev clang-format python3 curl"
+          clang libclang-rt-14-dev valgrind libopenblas-dev clang-format clang-tidy python3 curl"
   [opencl]="ocl-icd-opencl-dev opencl-headers opencl-clhpp-headers pocl-opencl-icd clinfo"
   [qemu]="dpkg-dev build-essential ninja-build meson python3-venv pkg-config flex bison libglib2.0-dev
           libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ccache seabios qemu-system-data

@@ -523,7 +523,8 @@ struct vaccel_arg *vaccel_arg_array_raw(struct vaccel_arg_array *array) {
   return array ? array->args : nullptr;
 }
 
-// Typed functions for every numeric kind.
+// Typed functions for every numeric kind. CTYPE is a type: it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define VA_DEFINE_TYPED(NAME, CTYPE, SCALAR, ARRAY)                                       \
   int vaccel_arg_array_add_##NAME(struct vaccel_arg_array *array, CTYPE *value) {         \
     return add_scalar(array, value, SCALAR);                                              \
@@ -547,6 +548,7 @@ struct vaccel_arg *vaccel_arg_array_raw(struct vaccel_arg_array *array) {
     return set_array(array, values, count, ARRAY);                                        \
   }
 
+// NOLINTEND(bugprone-macro-parentheses)
 VACCEL_ARG_NUMERIC_TYPES(VA_DEFINE_TYPED)
 
 }  // extern "C"

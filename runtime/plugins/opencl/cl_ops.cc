@@ -21,7 +21,9 @@ struct QueueDrain {
 
 template <typename T>
 void set_arg(cl_kernel k, cl_uint i, const T &v) {
-  cl_check(clSetKernelArg(k, i, sizeof(T), &v), "clSetKernelArg");
+  // OpenCL wants the size of the argument itself: for a buffer that is sizeof(cl_mem), a pointer.
+  cl_check(clSetKernelArg(k, i, sizeof(T), &v),  // NOLINT(bugprone-sizeof-expression)
+           "clSetKernelArg");
 }
 
 // bytes = count * elem, rejecting overflow.

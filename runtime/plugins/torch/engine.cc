@@ -344,7 +344,8 @@ int check_archive(std::istream &in, std::string *err) {
     std::string why;
     if (!pickle_is_bounded(static_cast<const uint8_t *>(std::get<0>(rec).get()), std::get<1>(rec),
                            &why)) {
-      *err = "model archive record " + name + ": " + why;
+      *err = "model archive record ";
+      err->append(name).append(": ").append(why);
       return VACCEL_EINVAL;
     }
   }

@@ -394,6 +394,7 @@ int take_output(const TensorRun &tr, size_t j, Tensor **out, Alloc alloc) {
 template <typename Tensor>
 std::vector<TensorView> views(Tensor *const *in, int n) {
   std::vector<TensorView> v;
+  v.reserve(n > 0 ? static_cast<size_t>(n) : 0);
   for (int i = 0; i < n; i++) v.push_back(view_of(in[i]));
   return v;
 }
