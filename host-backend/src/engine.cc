@@ -217,14 +217,9 @@ Status Engine::register_resource(const Request &req, const IovView &rd, Scratch 
   // it must not read guest memory while doing so).
   uint64_t need = 0;
   for (uint32_t i = 0; i < req.nr_blobs; i++) need += align_up(s->blobs.blobs[i].data.len, 64);
-  uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
-  if (need && buf == nullptr) {
-    log_.log(kLogWarning,
-             "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
-             static_cast<unsigned long long>(need),
-             static_cast<unsigned long long>(staging_.used()),
-             static_cast<unsigned long long>(staging_.cap()));
-    return Status::Of(VIRTIO_ACCEL_S_QUOTA);
+  uint8_t *buf = nullptr;
+  if (need != 0) {
+    if (Status st = reserve_staging(s, need, &buf); !st.ok()) return st;
   }
   uint64_t used = 0, copied = 0;
   for (uint32_t i = 0; i < req.nr_blobs; i++) {
@@ -315,14 +310,9 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   };
   uint64_t need = 0;
   for (uint32_t i = 0; i < nargs; i++) need += align_up(region(i).len, kStagingAlign);
-  uint8_t *buf = need ? s->staging.reserve(need, &staging_) : nullptr;
-  if (need && buf == nullptr) {
-    log_.log(kLogWarning,
-             "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
-             static_cast<unsigned long long>(need),
-             static_cast<unsigned long long>(staging_.used()),
-             static_cast<unsigned long long>(staging_.cap()));
-    return Status::Of(VIRTIO_ACCEL_S_QUOTA);
+  uint8_t *buf = nullptr;
+  if (need != 0) {
+    if (Status st = reserve_staging(s, need, &buf); !st.ok()) return st;
   }
   uint64_t used = 0, copied = 0, zeroed = 0;
   for (uint32_t i = 0; i < nargs; i++) {
@@ -373,8 +363,10 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     wr.copy_in(r.off, s->args[i].data, n);
     back += n;
   }
-  stats_.arg_out.fetch_add(req.out_bytes, std::memory_order_relaxed);
-  stats_.copied_out.fetch_add(back, std::memory_order_relaxed);
+  if (req.out_bytes) {
+    stats_.arg_out.fetch_add(req.out_bytes, std::memory_order_relaxed);
+    stats_.copied_out.fetch_add(back, std::memory_order_relaxed);
+  }
   struct virtio_accel_run_resp rr {};
   // rr is zeroed: the name stays NUL-terminated and padded. (Names are a few
   // bytes: a loop beats strnlen + memcpy on this per-request path.)
@@ -384,6 +376,16 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
   wr.copy_in(kRespHdr, &rr, sizeof rr);
   *payload = sizeof rr + req.out_bytes;
   return Status::Ok();
+}
+
+Status Engine::reserve_staging(Scratch *s, uint64_t need, uint8_t **buf) {
+  *buf = s->staging.reserve(need, &staging_);
+  if (*buf != nullptr) return Status::Ok();
+  log_.log(kLogWarning,
+           "virtio-accel: staging budget exhausted (%llu bytes wanted, %llu of %llu in use)",
+           static_cast<unsigned long long>(need), static_cast<unsigned long long>(staging_.used()),
+           static_cast<unsigned long long>(staging_.cap()));
+  return Status::Of(VIRTIO_ACCEL_S_QUOTA);
 }
 
 Status Engine::timers(const Request &req, const IovView &wr, uint64_t *payload) {

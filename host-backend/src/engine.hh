@@ -95,6 +95,9 @@ class Engine {
   Status register_resource(const Request &req, const IovView &rd, Scratch *s, Phase &phase,
                            uint64_t *payload, const IovView &wr);
   Status timers(const Request &req, const IovView &wr, uint64_t *payload);
+  // Host staging of `need` (> 0) bytes for one request, against the staging budget; QUOTA (logged)
+  // when the budget cannot hold it.
+  Status reserve_staging(Scratch *s, uint64_t need, uint8_t **buf);
   // Writes the STATS_GET payload; returns its length.
   uint64_t write_stats(const IovView &wr) const;
 
