@@ -48,6 +48,13 @@ static pthread_mutex_t vms_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vua_vm *vms;       /* connected, under vms_lock */
 static unsigned nvms;            /* under vms_lock */
 static int sig_pipe[2] = { -1, -1 };
+/*
+ * One descriptor held back for the day the process runs out: closing it lets
+ * accept() take the next connection so that it can be refused (closed, with
+ * a log line) instead of waiting in the listen backlog, where its VMM would
+ * hang in the vhost-user handshake until some other VM leaves.
+ */
+static int reserve_fd = -1;
 
 static void on_signal(int sig)
 {
@@ -192,6 +199,33 @@ static void admit(int fd, unsigned id, struct vua_server **spare)
 	pthread_attr_destroy(&attr);
 }
 
+/*
+ * Out of descriptors with a connection pending: spend the reserve on taking
+ * it, close it with the reason logged, then hold a descriptor back again.
+ * Returns false if the reserve is gone (another thread took the descriptor
+ * it freed); the caller then backs off and retries.
+ */
+static bool refuse_with_reserve(int lfd)
+{
+	int err = errno;
+	int fd;
+
+	if (reserve_fd < 0)
+		return false;
+	close(reserve_fd);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		vua_err("connection refused: no descriptor left for its "
+			"device (accept: %s; see --max-open-files %llu)",
+			strerror(err),
+			(unsigned long long)opts->max_open_files);
+		close(fd);
+	}
+	/* dup of an open pipe end: no open() under seccomp needed */
+	reserve_fd = fcntl(sig_pipe[0], F_DUPFD_CLOEXEC, 0);
+	return reserve_fd >= 0;
+}
+
 static void handled_signals(sigset_t *set)
 {
 	sigemptyset(set);
@@ -231,6 +265,11 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 	sigdelset(&during_poll, SIGUSR1);
 	sigdelset(&during_poll, SIGTERM);
 	sigdelset(&during_poll, SIGINT);
+	reserve_fd = fcntl(sig_pipe[0], F_DUPFD_CLOEXEC, 0);
+	if (reserve_fd < 0) {
+		vua_err("reserve descriptor: %s", strerror(errno));
+		return VUA_EXIT_SETUP;
+	}
 	/* Every VM shares this filter; accept4 only on the listening socket. */
 	if (vua_sandbox_seccomp(o, lfd) < 0)
 		return VUA_EXIT_SETUP;
@@ -282,8 +321,12 @@ int vua_serve_vms(const struct vua_options *o, int lfd,
 				if (errno == EINTR || errno == EAGAIN ||
 				    errno == ECONNABORTED)
 					continue;
-				/* EMFILE, ENFILE, ENOMEM, ENOBUFS: retried
-				 * every 200 ms, logged once per episode. */
+				if ((errno == EMFILE || errno == ENFILE) &&
+				    refuse_with_reserve(lfd))
+					continue;
+				/* ENOMEM, ENOBUFS, or no reserve left:
+				 * retried every 200 ms, logged once per
+				 * episode. */
 				if (!failing)
 					vua_warn("accept: %s (see "
 						 "--max-open-files); retrying",
