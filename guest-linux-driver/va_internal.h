@@ -4,7 +4,8 @@
  *
  *  va_main.c    module init, virtio probe/remove, queues, hot-unplug
  *  va_req.c     request lifecycle: build, submit, complete, wait, free
- *  va_ubuf.c    user buffers: pin or bounce, scatterlist building
+ *  va_ubuf.c    user buffers: pin, bounce or arena, scatterlist building
+ *  va_arena.c   the per-file arena: mmap, lookup, chunk walk
  *  va_ioctl.c   /dev/virtio-accel<N> file operations, sessions, ioctls
  */
 #ifndef VA_INTERNAL_H
@@ -40,6 +41,7 @@
 #define VA_MAX_FILE_SESSIONS 1024
 #define VA_BOUNCE_MAX 4096 /* buffers up to this are copied */
 #define VA_MAX_CHUNK_ORDER 8 /* bounce chunks of at most 1 MiB */
+#define VA_MAX_SEG_BYTES BIT(30) /* one scatterlist entry (32-bit length) */
 
 /* One request virtqueue. @lock serializes add and get_buf on @vq. */
 struct va_vq {
@@ -91,6 +93,23 @@ struct va_chunk {
 	unsigned int order;
 };
 
+struct va_arena;
+
+/*
+ * An open file: its sessions and its arena. @arena is set while the file's
+ * arena is mapped; @arena_pending while an mmap() is creating it.
+ */
+struct va_file {
+	struct va_dev *vd;
+	struct mutex lock; /* protects @sessions, @nr_sessions */
+	struct list_head sessions;
+	unsigned int nr_sessions; /* listed plus being created */
+	spinlock_t arena_lock; /* protects @arena, @arena_pending */
+	struct va_arena *arena;
+	bool arena_pending;
+};
+
+/* A user region carried by a request: bounced, pinned or in the arena. */
 struct va_ubuf {
 	u64 uaddr;
 	u64 len;
@@ -99,6 +118,8 @@ struct va_ubuf {
 	unsigned int nr; /* pinned pages or bounce chunks */
 	struct page **pages; /* pinned user pages */
 	struct va_chunk *chunks;
+	struct va_arena *arena; /* a reference, if the region is in it */
+	u64 arena_off;
 	unsigned int nsegs; /* scatterlist entries this buffer needs */
 };
 
@@ -171,12 +192,22 @@ static inline void *va_req_resp_payload(struct va_req *req)
 }
 
 /* va_ubuf.c */
-int va_ubuf_prepare(struct va_ubuf *b, u64 uaddr, u64 len, bool dev_writes);
+int va_ubuf_prepare(struct va_file *vf, struct va_ubuf *b, u64 uaddr, u64 len,
+		    bool dev_writes);
 int va_ubuf_bounce(struct va_ubuf *b);
 unsigned int va_ubuf_fill_sg(struct va_ubuf *b, struct scatterlist *sg);
 int va_ubuf_copy_out(struct va_ubuf *b, u64 written);
 void va_ubuf_release(struct va_ubuf *b);
 int va_req_build_sg(struct va_dev *vd, struct va_req *req);
+
+/* va_arena.c */
+u32 va_arena_max_mib(void);
+int va_arena_mmap(struct file *file, struct vm_area_struct *vma);
+struct va_arena *va_arena_find(struct va_file *vf, u64 uaddr, u64 len,
+			       u64 *off);
+unsigned int va_arena_walk(const struct va_arena *a, u64 off, u64 len,
+			   struct scatterlist *sg);
+void va_arena_put(struct va_arena *a);
 
 /* va_ioctl.c */
 extern const struct file_operations va_fops;

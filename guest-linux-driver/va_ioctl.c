@@ -44,13 +44,6 @@ struct va_session {
 	u64 id;
 };
 
-struct va_file {
-	struct va_dev *vd;
-	struct mutex lock; /* protects @sessions, @nr_sessions */
-	struct list_head sessions;
-	unsigned int nr_sessions; /* listed plus being created */
-};
-
 /* ---- struct copying (copy_struct_from_user semantics) ---- */
 
 /*
@@ -161,7 +154,7 @@ static int va_ioc_info(struct va_file *vf, void *karg, void __user *u)
 	i->supported_ops = vd->lim.supported_ops;
 	i->features = vd->features;
 	i->seg_limit = vd->lim.seg_limit;
-	i->reserved = 0;
+	i->arena_max_mib = va_arena_max_mib();
 	return va_copy_back(u, i, sizeof(*i));
 }
 
@@ -312,10 +305,10 @@ static int va_ioc_resource_register(struct va_file *vf, void *karg,
 	for (i = 0; i < r->nr_blobs; i++) {
 		wd[i].size = cpu_to_le64(blobs[i].data_len);
 		wd[i].name_len = cpu_to_le32(blobs[i].name_len);
-		err = va_ubuf_prepare(&req->bufs[2 * i], blobs[i].name,
+		err = va_ubuf_prepare(vf, &req->bufs[2 * i], blobs[i].name,
 				      blobs[i].name_len, false);
 		if (!err)
-			err = va_ubuf_prepare(&req->bufs[2 * i + 1],
+			err = va_ubuf_prepare(vf, &req->bufs[2 * i + 1],
 					      blobs[i].data, blobs[i].data_len,
 					      false);
 		if (err)
@@ -367,7 +360,8 @@ static int va_ioc_resource_unregister(struct va_file *vf, void *karg,
 }
 
 /* Fills the request of a RUN from the validated argument arrays. */
-static int va_run_fill(struct va_req *req, const struct virtio_accel_ioc_run *r,
+static int va_run_fill(struct va_file *vf, struct va_req *req,
+		       const struct virtio_accel_ioc_run *r,
 		       const struct virtio_accel_ioc_arg *args)
 {
 	struct virtio_accel_run_req *rr = va_req_payload(req);
@@ -384,8 +378,8 @@ static int va_run_fill(struct va_req *req, const struct virtio_accel_ioc_run *r,
 		wa[i].len = cpu_to_le64(args[i].len);
 		wa[i].type = cpu_to_le32(args[i].type);
 		wa[i].custom_type = cpu_to_le32(args[i].custom_type);
-		err = va_ubuf_prepare(&req->bufs[i], args[i].buf, args[i].len,
-				      i >= r->nr_in);
+		err = va_ubuf_prepare(vf, &req->bufs[i], args[i].buf,
+				      args[i].len, i >= r->nr_in);
 		if (err)
 			return err;
 	}
@@ -475,7 +469,7 @@ static int va_ioc_run(struct va_file *vf, void *karg, void __user *u)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = va_run_fill(req, r, args);
+	err = va_run_fill(vf, req, r, args);
 	if (!err)
 		err = va_req_build_sg(vd, req);
 	if (!err)
@@ -693,6 +687,7 @@ static int va_open(struct inode *inode, struct file *file)
 	if (!vf)
 		return -ENOMEM;
 	mutex_init(&vf->lock);
+	spin_lock_init(&vf->arena_lock);
 	INIT_LIST_HEAD(&vf->sessions);
 	kref_get(&vd->ref);
 	vf->vd = vd;
@@ -750,6 +745,7 @@ const struct file_operations va_fops = {
 	.owner = THIS_MODULE,
 	.open = va_open,
 	.release = va_release,
+	.mmap = va_arena_mmap,
 	.unlocked_ioctl = va_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

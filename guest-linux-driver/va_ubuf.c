@@ -10,6 +10,8 @@
  *    cheaper than pinning) and as fallback when pinned pages would need more
  *    descriptors than the device accepts in one chain (bounce chunks are
  *    high-order allocations, so they need far fewer entries).
+ *  - in the arena: a region wholly inside the file's arena mapping goes to
+ *    the device from the arena's chunks (va_arena.c), whatever its size.
  * Lengths that reach the device always come from the request head, a kernel
  * copy: the user cannot change them after validation.
  */
@@ -19,9 +21,6 @@
 #include <linux/kernel.h>
 
 #include "va_internal.h"
-
-/* Longest single scatterlist entry we build (sg->length is 32 bits). */
-#define VA_MAX_SEG_BYTES BIT(30)
 
 static int va_ubuf_pin(struct va_ubuf *b)
 {
@@ -108,6 +107,8 @@ int va_ubuf_bounce(struct va_ubuf *b)
 	u64 done = 0, rem = b->len;
 
 	va_ubuf_unpin(b, false);
+	va_arena_put(b->arena);
+	b->arena = NULL;
 	/* Outputs start zeroed: nothing stale can reach the user. */
 	if (b->dev_writes)
 		gfp |= __GFP_ZERO;
@@ -150,10 +151,12 @@ int va_ubuf_bounce(struct va_ubuf *b)
 }
 
 /*
- * Takes hold of a user region: small ones are copied now, larger ones are
- * pinned. @len is already checked against the device's limits.
+ * Takes hold of a user region: one in @vf's arena is used in place, other
+ * small ones are copied now, larger ones pinned. @len is already checked
+ * against the device's limits.
  */
-int va_ubuf_prepare(struct va_ubuf *b, u64 uaddr, u64 len, bool dev_writes)
+int va_ubuf_prepare(struct va_file *vf, struct va_ubuf *b, u64 uaddr, u64 len,
+		    bool dev_writes)
 {
 	int err;
 
@@ -166,6 +169,11 @@ int va_ubuf_prepare(struct va_ubuf *b, u64 uaddr, u64 len, bool dev_writes)
 	if (uaddr != (unsigned long)uaddr ||
 	    !access_ok(u64_to_user_ptr(uaddr), len))
 		return -EFAULT;
+	b->arena = va_arena_find(vf, uaddr, len, &b->arena_off);
+	if (b->arena) {
+		b->nsegs = va_arena_walk(b->arena, b->arena_off, len, NULL);
+		return 0;
+	}
 	if (len <= VA_BOUNCE_MAX)
 		return va_ubuf_bounce(b);
 
@@ -183,6 +191,8 @@ unsigned int va_ubuf_fill_sg(struct va_ubuf *b, struct scatterlist *sg)
 
 	if (!b->len)
 		return 0;
+	if (b->arena)
+		return va_arena_walk(b->arena, b->arena_off, b->len, sg);
 	if (!b->bounced)
 		return va_pinned_walk(b, sg);
 	for (i = 0; i < b->nr; i++) {
@@ -224,6 +234,8 @@ void va_ubuf_release(struct va_ubuf *b)
 
 	/* Pinned outputs were written by the device: mark them dirty. */
 	va_ubuf_unpin(b, b->dev_writes);
+	va_arena_put(b->arena);
+	b->arena = NULL;
 	if (b->chunks) {
 		for (i = 0; i < b->nr; i++)
 			__free_pages(b->chunks[i].page, b->chunks[i].order);

@@ -864,6 +864,169 @@ static int t_exec_transfer(void)
 	return 0;
 }
 
+/* mmap of the file's arena; MAP_FAILED with errno on failure. */
+static void *arena_map(int fd, size_t len, int flags, off_t off)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+}
+
+/* The arena's mapping rules (include/uapi/virtio_accel_ioctl.h). */
+static int t_arena_mapping(void)
+{
+	size_t max = (size_t)info.arena_max_mib << 20, len = 16 << 20;
+	int fd = xopen(), st;
+	unsigned char *p, *q, vec;
+	pid_t pid;
+
+	CHECK(info.arena_max_mib >= 64);
+	CHECK(arena_map(fd, len, MAP_PRIVATE, 0) == MAP_FAILED &&
+	      errno == EINVAL);
+	CHECK(arena_map(fd, len, MAP_SHARED, 4096) == MAP_FAILED &&
+	      errno == EINVAL);
+	CHECK(arena_map(fd, max + 4096, MAP_SHARED, 0) == MAP_FAILED &&
+	      errno == EINVAL);
+	p = arena_map(fd, len, MAP_SHARED, 0);
+	CHECK(p != MAP_FAILED);
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			FAILF("a fresh arena holds %#x at %zu", p[i], i);
+	memset(p, 0x5a, len);
+	/* one per file: a second one is refused, another file gets its own */
+	CHECK(arena_map(fd, 4096, MAP_SHARED, 0) == MAP_FAILED &&
+	      errno == EBUSY);
+	{
+		int fd2 = xopen();
+
+		q = arena_map(fd2, 4096, MAP_SHARED, 0);
+		CHECK(q != MAP_FAILED && q[0] == 0);
+		CHECK(munmap(q, 4096) == 0);
+		close(fd2);
+	}
+	/* neither split nor moved */
+	CHECK(munmap(p, 4096) != 0 && errno == EINVAL);
+	CHECK(munmap(p + len - 4096, 4096) != 0 && errno == EINVAL);
+	CHECK(mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		     p + len + (64 << 20)) == MAP_FAILED);
+	CHECK(mprotect(p + 4096, 4096, PROT_READ) != 0 && errno == EINVAL);
+	CHECK(p[len - 1] == 0x5a);
+	/* not inherited: the child has nothing mapped there */
+	pid = fork();
+	if (pid == 0)
+		_exit(mincore(p, 4096, &vec) == -1 && errno == ENOMEM ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0);
+	/* unmapped whole, it is gone: the next one starts zeroed again */
+	CHECK(munmap(p, len) == 0);
+	p = arena_map(fd, len, MAP_SHARED, 0);
+	CHECK(p != MAP_FAILED && p[0] == 0 && p[len - 1] == 0);
+	CHECK(munmap(p, len) == 0);
+	close(fd);
+	return 0;
+}
+
+/*
+ * RUN arguments in the arena. Its pages cannot be pinned (VM_PFNMAP): a
+ * region above the bounce size that works at all went through the arena
+ * path, in place.
+ */
+static int t_arena_transfer(void)
+{
+	static const size_t sizes[] = { 1, 4097, (1 << 20) + 3, 12 << 20 };
+	size_t len = 32 << 20;
+	int fd = xopen(), st;
+	struct virtio_accel_ioc_arg in, out;
+	unsigned char *a, *heap;
+	uint32_t *ms;
+	uint64_t id;
+	pid_t pid;
+
+	if (!exec_lib || !has_op(VIRTIO_ACCEL_OP_EXEC))
+		SKIP("needs --exec-lib and OP_EXEC (host exec plugin + allow-list)");
+	a = arena_map(fd, len, MAP_SHARED, 0);
+	CHECK(a != MAP_FAILED);
+	CHECK_OK(sess_create(fd, &id));
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		unsigned char *src = a + 3, *dst = a + len / 2 + 5;
+
+		for (size_t i = 0; i < n; i++)
+			src[i] = (unsigned char)(i * 13 + s);
+		memset(dst - 5, 0xee, n + 10);
+		in = arg(src, n);
+		out = arg(dst, n);
+		CHECK_OK(
+			exec_fn(fd, id, "va_test_echo", &in, 1, &out, 1, NULL));
+		if (memcmp(src, dst, n))
+			FAILF("arena echo of %zu bytes differs", n);
+		if (dst[-1] != 0xee || dst[n] != 0xee)
+			FAILF("arena echo of %zu bytes wrote outside", n);
+	}
+	/* mixed: arena input, ordinary output */
+	heap = malloc(1 << 20);
+	CHECK(heap);
+	in = arg(a, 1 << 20);
+	out = arg(heap, 1 << 20);
+	CHECK_OK(exec_fn(fd, id, "va_test_echo", &in, 1, &out, 1, NULL));
+	CHECK(memcmp(a, heap, 1 << 20) == 0);
+	free(heap);
+	/* a region running past the arena's end is not the arena's */
+	in = arg(a + len - 4096, 8192);
+	out = arg(a, 8192);
+	CHECK_ERR(exec_fn(fd, id, "va_test_echo", &in, 1, &out, 1, NULL),
+		  EFAULT);
+	/* another file's arena is not this file's */
+	{
+		int fd2 = xopen();
+		unsigned char *b = arena_map(fd2, 1 << 20, MAP_SHARED, 0);
+
+		CHECK(b != MAP_FAILED);
+		in = arg(b, 1 << 20);
+		out = arg(a, 1 << 20);
+		CHECK_ERR(exec_fn(fd, id, "va_test_echo", &in, 1, &out, 1,
+				  NULL),
+			  EFAULT);
+		CHECK(munmap(b, 1 << 20) == 0);
+		close(fd2);
+	}
+	CHECK_OK(sess_destroy(fd, id));
+	CHECK(munmap(a, len) == 0);
+	close(fd);
+
+	/* killed with its arena argument in flight: the process's mapping and
+	 * file go first, the request keeps the arena until the device answers */
+	pid = fork();
+	if (pid == 0) {
+		int cfd = xopen();
+
+		ms = arena_map(cfd, 1 << 20, MAP_SHARED, 0);
+		if (ms == MAP_FAILED || sess_create(cfd, &id))
+			_exit(2);
+		*ms = 700;
+		in = arg(ms, sizeof(*ms));
+		exec_fn(cfd, id, "va_test_sleep", &in, 1, NULL, 0, NULL);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	usleep(300000);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	/* the device still serves arena requests afterwards */
+	usleep(800000);
+	fd = xopen();
+	a = arena_map(fd, 1 << 20, MAP_SHARED, 0);
+	CHECK(a != MAP_FAILED);
+	CHECK_OK(sess_create(fd, &id));
+	memset(a, 7, 4096);
+	in = arg(a, 4096);
+	out = arg(a + 8192, 4096);
+	CHECK_OK(exec_fn(fd, id, "va_test_echo", &in, 1, &out, 1, NULL));
+	CHECK(a[8192] == 7 && a[8192 + 4095] == 7);
+	CHECK_OK(sess_destroy(fd, id));
+	CHECK(munmap(a, 1 << 20) == 0);
+	close(fd);
+	return 0;
+}
+
 /* Child: blocks in a RUN that sleeps ms on the host. */
 static pid_t spawn_sleeper(uint32_t ms, int *result_pipe)
 {
@@ -1079,6 +1242,8 @@ static const struct {
 	{ "parallel_queues", t_parallel, 0 },
 	{ "ring_pressure", t_ring_pressure, 0 },
 	{ "exec_transfer_sizes", t_exec_transfer, 0 },
+	{ "arena_mapping", t_arena_mapping, 0 },
+	{ "arena_transfer", t_arena_transfer, 0 },
 	{ "exec_sleep", t_exec_sleep, 1 },
 	{ "kill9_blocked_run", t_kill9, 1 },
 	{ "unplug_rebind", t_unplug, 1 },
