@@ -368,10 +368,16 @@ Status Engine::run(const Request &req, const IovView &rd, const IovView &wr, Scr
     stats_.copied_out.fetch_add(back, std::memory_order_relaxed);
   }
   struct virtio_accel_run_resp rr {};
-  // rr is zeroed: the name stays NUL-terminated and padded. (Names are a few
-  // bytes: a loop beats strnlen + memcpy on this per-request path.)
+  // One worker runs one plugin's ops over and over: the padded name is
+  // built again only when the executor changes.
   const char *who = result.executor ? result.executor : "";
-  for (size_t i = 0; i < sizeof rr.executor - 1 && who[i] != '\0'; i++) rr.executor[i] = who[i];
+  if (who != s->executor_src) {
+    s->executor.fill('\0');
+    for (size_t i = 0; i < s->executor.size() - 1 && who[i] != '\0'; i++) s->executor[i] = who[i];
+    s->executor_src = who;
+  }
+  static_assert(sizeof rr.executor == sizeof s->executor);
+  std::memcpy(rr.executor, s->executor.data(), sizeof rr.executor);
   rr.exec_ns = to_le64(dt);
   wr.copy_in(kRespHdr, &rr, sizeof rr);
   *payload = sizeof rr + req.out_bytes;

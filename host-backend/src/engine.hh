@@ -3,6 +3,7 @@
 // threads at once, each with its own Scratch.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,10 @@ struct Scratch {
   std::array<BlobBuf, kMaxArgsCap> blob_bufs;
   OpScratch op;        // what the op's check copies out (op_table.hh)
   StagingBuf staging;  // every argument the runtime sees (staging.hh)
+  // The last executor name, NUL-padded as a RUN response carries it. Names
+  // have static storage (runtime.hh), so the pointer identifies the text.
+  const char *executor_src = nullptr;
+  std::array<char, VIRTIO_ACCEL_EXECUTOR_LEN> executor{};
 };
 
 // Staging a worker keeps to itself between requests; more is returned to
