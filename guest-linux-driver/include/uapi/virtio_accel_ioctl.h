@@ -90,7 +90,7 @@ struct virtio_accel_ioc_info {
 	__u64 supported_ops; /* bit n: VIRTIO_ACCEL_OP n is served */
 	__u64 features; /* negotiated device feature bits 0..63 */
 	__u32 seg_limit; /* descriptors the driver puts in one chain */
-	__u32 reserved;
+	__u32 arena_max_mib; /* out: largest arena mmap() accepts, in MiB; 0: this driver has no arena */
 };
 
 #define VIRTIO_ACCEL_IOC_INFO_SIZE_VER0 88
