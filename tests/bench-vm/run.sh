@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench-vm`: boots ONE guest and measures, interleaved in that boot, the device's round trip (libvaccel and a
 # raw ioctl), a 64-byte TCP echo over virtio-net to a host server on 127.0.0.1, a 64-byte virtio-serial echo,
-# bandwidth 4 KiB-64 MiB through the device (outputs verified) against an in-guest memcpy, and 1/2/4/8 threads.
+# bandwidth 4 KiB-64 MiB through the device (outputs verified; huge-page, 4 KiB-page and arena buffers, the last
+# from the plugin's vaccel_virtio_alloc) against an in-guest memcpy, and 1/2/4/8 threads.
 # Prints a markdown table and writes charts (tests/bench-vm/report.py).
 #
 # Usage: tests/bench-vm/run.sh [CMAKE_BUILD_DIR]      (default: build)
