@@ -90,10 +90,23 @@ struct virtio_accel_ioc_info {
 	__u64 supported_ops; /* bit n: VIRTIO_ACCEL_OP n is served */
 	__u64 features; /* negotiated device feature bits 0..63 */
 	__u32 seg_limit; /* descriptors the driver puts in one chain */
-	__u32 arena_max_mib; /* out: largest arena mmap() accepts, in MiB; 0: this driver has no arena */
+	__u32 arena_max_mib; /* largest arena mmap() takes; 0: none (below) */
 };
 
 #define VIRTIO_ACCEL_IOC_INFO_SIZE_VER0 88
+
+/*
+ * The arena: mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) gives
+ * the file zeroed memory made of physically contiguous chunks (up to 2 MiB).
+ * len is at most arena_max_mib MiB (EINVAL above; ENODEV if arena_max_mib is
+ * 0, as with drivers before it, which reported 0 in this field); the offset
+ * is 0 and the mapping shared (EINVAL otherwise). One arena per open file
+ * (EBUSY while one is mapped); it is not inherited by fork() and cannot be
+ * split or moved (munmap of part of it, mremap: EINVAL); munmap() of all of
+ * it frees it once no request uses it. Any ioctl region (RUN argument,
+ * resource blob) lying wholly inside the caller's arena reaches the device
+ * in place, without pinning or a bounce copy, whatever its size.
+ */
 
 /*
  * SESSION_CREATE (in: flags; out: session_id) and SESSION_DESTROY (in:
