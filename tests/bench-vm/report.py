@@ -45,6 +45,7 @@ def parse(path):
     bw = collections.defaultdict(lambda: collections.defaultdict(list))
     thr = {}
     split = collections.defaultdict(list)
+    split_arena = collections.defaultdict(list)
     copy = None
     errs = []
     for line in open(path, encoding="utf-8", errors="replace"):
@@ -61,13 +62,15 @@ def parse(path):
                 thr[int(f[2])] = (float(f[3]), [int(x) for x in f[4:]])
             elif f[1] == "SPLIT":
                 split[int(f[2])].append(tuple(int(x) for x in f[3:6]))
+            elif f[1] == "SPLIT-ARENA":
+                split_arena[int(f[2])].append(tuple(int(x) for x in f[3:6]))
             elif f[1] == "COPY":
                 copy = tuple(int(x) for x in f[2:7])
             elif f[1] == "ERR":
                 errs.append(line.strip()[7:])
         except (ValueError, IndexError):
             errs.append("unparsable: " + line.strip())
-    return lat, bw, thr, split, copy, errs
+    return lat, bw, thr, split, split_arena, copy, errs
 
 
 def human(nbytes):
@@ -80,7 +83,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--context", default="")
     a = ap.parse_args()
-    lat, bw, thr, split, copy, errs = parse(a.raw)
+    lat, bw, thr, split, split_arena, copy, errs = parse(a.raw)
     md = ["## Guest benchmark (`make bench-vm`), one boot", ""]
     if a.context:
         md += [a.context, ""]
@@ -142,15 +145,21 @@ def main():
         if why:
             md += [f"Arena buffers: {w}" for w in why] + [""]
 
-    # ---- where a raw arraycopy RUN spends its time (medians)
+    # ---- where a raw arraycopy RUN spends its time (medians); huge-page buffers, and buffers in the raw
+    #      descriptor's arena (no pinning, no bounce) when the driver has one
     if split:
         md += ["| size | raw RUN ioctl µs | guest driver (pin, descriptors, unpin) µs | device round trip µs "
-               "| of which host op µs |", "|---|---|---|---|---|"]
+               "| of which host op µs | arena buffers: raw RUN µs | arena: guest driver µs |",
+               "|---|---|---|---|---|---|---|"]
+
+        def med(rows, i):
+            return statistics.median(x[i] for x in rows) / 1e3
+
         for s in sorted(split):
-            tot = statistics.median(x[0] for x in split[s]) / 1e3
-            rtt = statistics.median(x[1] for x in split[s]) / 1e3
-            exe = statistics.median(x[2] for x in split[s]) / 1e3
-            md.append(f"| {human(s)} | {tot:.0f} | {tot - rtt:.0f} | {rtt:.0f} | {exe:.0f} |")
+            tot, rtt, exe = med(split[s], 0), med(split[s], 1), med(split[s], 2)
+            arena = split_arena.get(s)
+            at = f"{med(arena, 0):.0f} | {med(arena, 0) - med(arena, 1):.0f}" if arena else "– | –"
+            md.append(f"| {human(s)} | {tot:.0f} | {tot - rtt:.0f} | {rtt:.0f} | {exe:.0f} | {at} |")
         md.append("")
 
     # ---- host copies per argument byte (device STATS over the bandwidth part)

@@ -60,7 +60,7 @@ t0=$(date +%s)
 say "booting (echo server on 127.0.0.1:$PORT, guest reaches it as 10.0.2.2:$PORT)"
 # slirp's 10.0.2.2 is the host's loopback: the guest's TCP traffic never leaves this machine.
 "$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/bench.cpio.gz" \
-  --smp 2 --mem 1024 --timeout "${VA_BENCH_TIMEOUT:-600}" --log "$OUT/bench.log" \
+  --smp 2 --mem 1536 --timeout "${VA_BENCH_TIMEOUT:-600}" --log "$OUT/bench.log" \
   --append "va.rt=$RT va.bin=$BIN va.tcp=10.0.2.2:$PORT va.args=$(echo "${BENCH_VM_ARGS:-}" | tr ' ' ',')" -- \
   -device "virtio-accel-pci,plugins=$HOST_PLUGINS" \
   -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= \

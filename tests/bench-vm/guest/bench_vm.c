@@ -22,6 +22,8 @@
  *   BV SPLIT <bytes> <ioctl ns> <rtt ns> <exec ns>   where a raw arraycopy
  *       RUN ioctl spends its time: the whole ioctl, the device round trip
  *       the driver measured (submit to completion) and the host op itself
+ *   BV SPLIT-ARENA <bytes> <ioctl ns> <rtt ns> <exec ns>   the same with
+ *       both buffers in an arena mmap'ed from the raw descriptor
  *   BV COPY <arg bytes in> <arg bytes out> <copied in> <copied out> <zeroed>
  *       the device's STATS copy counters over the bandwidth part
  *   BV THR <threads> <seconds> <ops per thread...>
@@ -335,7 +337,8 @@ static void latency(struct paths *p, struct method *m, int nm)
  * One raw RUN(FPGA_ARRAYCOPY) of `bytes` in and out: what the guest driver
  * costs (pinning, descriptors) against the device's round trip and the op.
  */
-static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
+static void split_one(struct paths *p, const char *tag, const void *in, void *out,
+		      size_t bytes)
 {
 	struct virtio_accel_ioc_arg a_in = { .buf = (uintptr_t)in, .len = bytes };
 	struct virtio_accel_ioc_arg a_out = { .buf = (uintptr_t)out, .len = bytes };
@@ -352,11 +355,11 @@ static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
 
 	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_RUN, &run) != 0 ||
 	    run.status != VIRTIO_ACCEL_S_OK) {
-		err("split", "%zu bytes: %s, status %u", bytes, strerror(errno),
+		err("split", "%s %zu bytes: %s, status %u", tag, bytes, strerror(errno),
 		    run.status);
 		return;
 	}
-	printf("BV SPLIT %zu %llu %llu %llu\n", bytes,
+	printf("BV %s %zu %llu %llu %llu\n", tag, bytes,
 	       (unsigned long long)(now_ns() - t0),
 	       (unsigned long long)run.rtt_ns,
 	       (unsigned long long)run.exec_ns);
@@ -488,6 +491,15 @@ static void bandwidth(struct paths *p)
 	int *aa = NULL, *outa = NULL;
 	char why[256] = "";
 	size_t arena_max = arena_bufs(max, &aa, &outa, why, sizeof(why));
+	/* The raw descriptor's own arena (one per open file), for the split
+	 * of a raw RUN with both buffers in it. */
+	int *raw = arena_max && p->node_fd >= 0 ?
+		mmap(NULL, 2 * arena_max, PROT_READ | PROT_WRITE, MAP_SHARED, p->node_fd, 0) :
+		MAP_FAILED;
+
+	if (arena_max && p->node_fd >= 0 && raw == MAP_FAILED)
+		err("split.arena", "mmap of %zu MiB on %s: %s", (2 * arena_max) >> 20, opt.node,
+		    strerror(errno));
 	struct virtio_accel_ioc_stats st0, st1;
 	int have_stats = p->node_fd >= 0 && dev_stats(p, &st0) == 0;
 
@@ -504,6 +516,8 @@ static void bandwidth(struct paths *p)
 		memcpy(aa, a, arena_max);
 		memset(outa, 0, arena_max);
 	}
+	if (raw != MAP_FAILED)
+		memcpy(raw, a, arena_max);
 	memset(out, 0, max);
 	memset(out4, 0, max);
 	memset(copy, 0, max);
@@ -538,7 +552,10 @@ static void bandwidth(struct paths *p)
 				printf("BV BW device-arena %zu %.9f\n", bytes, deva_s);
 			printf("BV BW memcpy %zu %.9f\n", bytes, cpy_s);
 			if (p->node_fd >= 0)
-				split_one(p, a, out, bytes);
+				split_one(p, "SPLIT", a, out, bytes);
+			if (raw != MAP_FAILED && bytes <= arena_max)
+				split_one(p, "SPLIT-ARENA", raw, raw + arena_max / sizeof(int),
+					  bytes);
 			fflush(stdout);
 		}
 	}
@@ -558,6 +575,8 @@ done:
 	free(out4);
 	arena_free(aa);
 	arena_free(outa);
+	if (raw != MAP_FAILED)
+		munmap(raw, 2 * arena_max);
 }
 
 /* ---- threads ---- */
