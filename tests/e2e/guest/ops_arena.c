@@ -3,13 +3,17 @@
  * The plugin's arena (vaccel_virtio_alloc, include/vaccel_virtio.h): a
  * 16 MiB vaccel_fpga_arraycopy with input and output inside the arena, the
  * output verified; one with only the input there; an allocation larger than
- * the arena fails cleanly and leaves it usable. A driver without arena (INFO
+ * the arena fails cleanly and leaves it usable; a forked child, whose open
+ * file is the parent's and holds the parent's arena, gets none (EBUSY) and
+ * never the parent's blocks, which it does not have. A driver without arena (INFO
  * arena_max_mib 0) must make vaccel_virtio_alloc fail with EOPNOTSUPP; the
  * transfers are then SKIPPED with that reason.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "e2e.h"
 #include "ops.h"
@@ -38,6 +42,28 @@ static void copy_case(struct vaccel_session *rs, const char *name, int *in,
 		  "arraycopy of %zu bytes: %d, %zu of %zu ints differ, "
 		  "executed by '%s'",
 		  bytes, r, bad, n, who);
+}
+
+/* In a child: the arena stays the parent's. Exit status: 0 if alloc failed
+ * with EBUSY and nothing is mapped, else 1 + what went wrong. */
+static void forked_child(void *parent_block)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		e2e_arena_free(parent_block); /* not the child's: ignored */
+		errno = 0;
+		void *p = e2e_arena_alloc(4096);
+		int e = errno;
+		_exit(p ? 2 : e != EBUSY ? 3 : e2e_arena_bytes() ? 4 : 0);
+	}
+	int st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	e2e_check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "arena.forked_child_gets_none",
+		  "fork %d, child status 0x%x (2: got a block, 3: errno not "
+		  "EBUSY, 4: arena bytes not 0)",
+		  (int)pid, st);
 }
 
 void ops_arena(const struct ops_config *c)
@@ -112,6 +138,8 @@ void ops_arena(const struct ops_config *c)
 		  "then alloc(4 KiB): %p",
 		  arena, huge, e, strerror(e), small);
 	e2e_arena_free(huge);
+	if (small)
+		forked_child(small);
 	e2e_arena_free(small);
 	vaccel_session_release(&rs);
 }
