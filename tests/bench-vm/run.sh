@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench-vm`: boots ONE guest and measures, interleaved in that boot, the device's round trip (libvaccel and a
 # raw ioctl), a 64-byte TCP echo over virtio-net to a host server on 127.0.0.1, a 64-byte virtio-serial echo,
-# bandwidth 4 KiB-64 MiB through the device (outputs verified) against an in-guest memcpy, and 1/2/4/8 threads.
+# bandwidth 4 KiB-64 MiB through the device (outputs verified; huge-page, 4 KiB-page and arena buffers, the last
+# from the plugin's vaccel_virtio_alloc) against an in-guest memcpy, and 1/2/4/8 threads.
 # Prints a markdown table and writes charts (tests/bench-vm/report.py).
 #
 # Usage: tests/bench-vm/run.sh [CMAKE_BUILD_DIR]      (default: build)
@@ -59,7 +60,7 @@ t0=$(date +%s)
 say "booting (echo server on 127.0.0.1:$PORT, guest reaches it as 10.0.2.2:$PORT)"
 # slirp's 10.0.2.2 is the host's loopback: the guest's TCP traffic never leaves this machine.
 "$ROOT/scripts/run-vm.sh" --qemu "$QEMU" --kernel "$OUT/vmlinuz" --initrd "$OUT/bench.cpio.gz" \
-  --smp 2 --mem 1024 --timeout "${VA_BENCH_TIMEOUT:-600}" --log "$OUT/bench.log" \
+  --smp 2 --mem 1536 --timeout "${VA_BENCH_TIMEOUT:-600}" --log "$OUT/bench.log" \
   --append "va.rt=$RT va.bin=$BIN va.tcp=10.0.2.2:$PORT va.args=$(echo "${BENCH_VM_ARGS:-}" | tr ' ' ',')" -- \
   -device "virtio-accel-pci,plugins=$HOST_PLUGINS" \
   -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= \

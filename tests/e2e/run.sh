@@ -4,7 +4,8 @@
 # when usable) and prints "N passed, N failed" last; exit status 0 only if nothing failed.
 #
 #   VM "main"      device: plugins=exec:cpu:noop, exec-allowlist=<libmytestlib.so>:<libe2e-exec.so>,
-#                  2 queues, profiling. Runs: every op device-vs-native (tests/e2e/guest/e2e_ops), 4
+#                  2 queues, profiling. Runs: every op device-vs-native (tests/e2e/guest/e2e_ops), 16 MiB
+#                  in and out of the plugin's arena (again with the driver's arena turned off), 4
 #                  concurrent processes x 4 threads, kill -9 of busy processes then host sessions == 0,
 #                  the runtime's examples unchanged, the benchmark, module unload + reload.
 #   VM "guestcode" device: allow-guest-code=on, no allow-list. Runs: exec_with_resource with the guest's

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <vaccel/error.h>
 
@@ -143,5 +144,15 @@ Outcome Device::stats(virtio_accel_ioc_stats *out) const {
   out->status = VIRTIO_ACCEL_IOC_NO_STATUS;
   return call(fd_, VIRTIO_ACCEL_IOC_STATS_GET, out);
 }
+
+int Device::map_arena(size_t len, void **base) const {
+  if (fd_ < 0) return ENODEV;
+  void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) return errno;
+  *base = p;
+  return 0;
+}
+
+void Device::unmap_arena(void *base, size_t len) const { munmap(base, len); }
 
 }  // namespace vaccel_virtio

@@ -9,6 +9,7 @@
 // every call in flight has left the plugin).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -48,6 +49,7 @@ class Device {
   // returns a vAccel error and sets *why.
   int open(const char *path, std::string *why);
   void close();
+  bool is_open() const { return fd_ >= 0; }
   const virtio_accel_ioc_info &info() const { return info_; }
   // True if the device serves wire op `op` (bit in supported_ops).
   bool serves(uint32_t op) const { return op < 64 && (info_.supported_ops >> op & 1); }
@@ -60,6 +62,13 @@ class Device {
   Outcome run(uint64_t session, const Request &r, RunInfo *info) const;
   // Device-wide counters (STATS_GET).
   Outcome stats(virtio_accel_ioc_stats *out) const;
+
+  // The file's arena (arena.hh): mmap of `len` bytes (a multiple of the page
+  // size, at most info().arena_max_mib MiB) shared with the driver. Returns
+  // 0 and the address, or errno (ENODEV when the device is not open; EBUSY
+  // when the file already has one, e.g. the parent's after fork).
+  int map_arena(size_t len, void **base) const;
+  void unmap_arena(void *base, size_t len) const;
 
  private:
   int fd_ = -1;

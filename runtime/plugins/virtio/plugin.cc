@@ -5,16 +5,20 @@
 // vAccel runtime executes it; sessions and resources are mirrored on the host.
 //
 // Environment: VACCEL_VIRTIO_DEVICE overrides the device node
-// (default /dev/virtio-accel0).
+// (default /dev/virtio-accel0); VACCEL_VIRTIO_ARENA_MIB the arena's size
+// (arena.hh, default 64 MiB, at most what the driver allows).
 // Extension (include/vaccel_virtio.h): the host plugin that executed the
-// calling thread's last op, and its timings.
+// calling thread's last op, and its timings; memory in the arena.
 #include <vaccel.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "arena.hh"
 #include "device.hh"
 #include "encode.hh"
 #include "include/vaccel_virtio.h"
@@ -27,6 +31,7 @@ namespace {
 
 Device g_dev;
 RemoteIds g_ids;
+Arena g_arena;
 
 // What the host said about the calling thread's last RUN.
 struct LastRun {
@@ -552,6 +557,7 @@ int plugin_init() {
 }
 
 int plugin_fini() {
+  g_arena.release(g_dev);
   g_dev.close();
   return VACCEL_OK;
 }
@@ -575,6 +581,25 @@ extern "C" __attribute__((visibility("default"))) uint64_t vaccel_virtio_last_rt
 
 extern "C" __attribute__((visibility("default"))) uint32_t vaccel_virtio_last_status(void) {
   return vaccel_virtio::t_last.status;
+}
+
+extern "C" __attribute__((visibility("default"))) void *vaccel_virtio_alloc(size_t size) {
+  return vaccel_virtio::g_arena.alloc(vaccel_virtio::g_dev, size);
+}
+
+extern "C" __attribute__((visibility("default"))) void vaccel_virtio_free(void *p) {
+  static std::atomic<bool> warned{false};
+  const int saved = errno;  // like free(3): leaves errno alone
+  if (!vaccel_virtio::g_arena.free(p) && !warned.exchange(true))
+    vaccel_warn(
+        "[virtio] vaccel_virtio_free(%p): not a live block of the arena (freed twice, or not "
+        "from vaccel_virtio_alloc); ignored, and further such calls without a log line",
+        p);
+  errno = saved;
+}
+
+extern "C" __attribute__((visibility("default"))) size_t vaccel_virtio_arena_bytes(void) {
+  return vaccel_virtio::g_arena.bytes();
 }
 
 VACCEL_PLUGIN(.name = "virtio", .version = VACCEL_VERSION, .vaccel_version = VACCEL_VERSION,

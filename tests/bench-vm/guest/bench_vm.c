@@ -9,20 +9,27 @@
  *     (virtio-net, slirp, host echo server on 127.0.0.1) and over a
  *     virtio-serial port (host echo server on a unix socket);
  *   - bandwidth: vaccel_fpga_arraycopy() of N bytes in and N bytes out through
- *     the device (output verified), from buffers on transparent huge pages
- *     and from buffers on 4 KiB pages, against an in-guest memcpy() of N bytes;
+ *     the device (output verified), from buffers on transparent huge pages,
+ *     from buffers on 4 KiB pages, and from buffers in the transport plugin's
+ *     arena (vaccel_virtio_alloc(), include/vaccel_virtio.h: the driver
+ *     neither pins nor bounces them), against an in-guest memcpy() of N bytes;
  *   - throughput with 1/2/4/8 threads, one remote session each.
  *
  * Output (parsed by tests/bench-vm/report.py; one record per line):
  *   BV LAT <method> <round> <us> <us> ...       latency samples of one batch
- *   BV BW <method> <bytes> <seconds>            one transfer
+ *   BV BW <method> <bytes> <seconds>            one transfer (method: device,
+ *       device-4k, device-arena, memcpy)
  *   BV SPLIT <bytes> <ioctl ns> <rtt ns> <exec ns>   where a raw arraycopy
  *       RUN ioctl spends its time: the whole ioctl, the device round trip
  *       the driver measured (submit to completion) and the host op itself
+ *   BV SPLIT-ARENA <bytes> <ioctl ns> <rtt ns> <exec ns>   the same with
+ *       both buffers in an arena mmap'ed from the raw descriptor
  *   BV COPY <arg bytes in> <arg bytes out> <copied in> <copied out> <zeroed>
  *       the device's STATS copy counters over the bandwidth part
  *   BV THR <threads> <seconds> <ops per thread...>
  *   BV ERR <what>: <why>                        a measurement that failed
+ *       ("bw.device-arena: ..." also when there is no arena, or sizes that
+ *       do not fit it were skipped)
  *
  * Usage: bench_vm --node DEV --tcp IP:PORT --serial PORTDEV
  *                 [--rounds R] [--batch B] [--bw-max MIB] [--thr-seconds S]
@@ -33,9 +40,14 @@
  *                                         the driver's poll_us=50)
  *                 [--label L]            (prefix of the latency method names,
  *                                         e.g. "stub-" under stub_node.so)
+ *
+ * The arena is sized for 2 x bw-max: VACCEL_VIRTIO_ARENA_MIB is set to that
+ * unless the environment already sets it (the driver may still allow less;
+ * the sizes that do not fit are then reported as skipped).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -325,7 +337,8 @@ static void latency(struct paths *p, struct method *m, int nm)
  * One raw RUN(FPGA_ARRAYCOPY) of `bytes` in and out: what the guest driver
  * costs (pinning, descriptors) against the device's round trip and the op.
  */
-static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
+static void split_one(struct paths *p, const char *tag, const void *in, void *out,
+		      size_t bytes)
 {
 	struct virtio_accel_ioc_arg a_in = { .buf = (uintptr_t)in, .len = bytes };
 	struct virtio_accel_ioc_arg a_out = { .buf = (uintptr_t)out, .len = bytes };
@@ -342,11 +355,11 @@ static void split_one(struct paths *p, const void *in, void *out, size_t bytes)
 
 	if (ioctl(p->node_fd, VIRTIO_ACCEL_IOC_RUN, &run) != 0 ||
 	    run.status != VIRTIO_ACCEL_S_OK) {
-		err("split", "%zu bytes: %s, status %u", bytes, strerror(errno),
+		err("split", "%s %zu bytes: %s, status %u", tag, bytes, strerror(errno),
 		    run.status);
 		return;
 	}
-	printf("BV SPLIT %zu %llu %llu %llu\n", bytes,
+	printf("BV %s %zu %llu %llu %llu\n", tag, bytes,
 	       (unsigned long long)(now_ns() - t0),
 	       (unsigned long long)run.rtt_ns,
 	       (unsigned long long)run.exec_ns);
@@ -403,6 +416,71 @@ static double bw_device(struct paths *p, const char *what, const int *in,
 	return secs;
 }
 
+/*
+ * The transport plugin's arena, looked up at run time like every extension
+ * call (the plugin carries the SONAME libvaccel-virtio.so; libvaccel loaded
+ * it). Two blocks of the largest size that fits both, halving from `max`;
+ * returns that size (0: no arena, and why in `why`).
+ */
+static size_t arena_bufs(size_t max, int **in, int **out, char *why, size_t why_len)
+{
+	void *h = dlopen("libvaccel-virtio.so", RTLD_NOW | RTLD_NOLOAD);
+	void *(*alloc)(size_t) = h ? (void *(*)(size_t))dlsym(h, "vaccel_virtio_alloc") : NULL;
+	void (*release)(void *) = h ? (void (*)(void *))dlsym(h, "vaccel_virtio_free") : NULL;
+	size_t (*bytes)(void) = h ? (size_t(*)(void))dlsym(h, "vaccel_virtio_arena_bytes") : NULL;
+	int e = 0;
+
+	*in = *out = NULL;
+	if (h)
+		dlclose(h); /* libvaccel keeps it loaded */
+	if (!alloc || !release || !bytes) {
+		snprintf(why, why_len, "the transport plugin has no vaccel_virtio_alloc (%s)",
+			 h ? "old plugin" : "libvaccel-virtio.so not loaded");
+		return 0;
+	}
+	for (size_t s = max; s >= 4096; s /= 2) {
+		errno = 0;
+		*in = alloc(s);
+		if (*in)
+			*out = alloc(s);
+		e = errno;
+		if (*in && *out) {
+			if (s < max)
+				snprintf(why, why_len,
+					 "sizes above %zu KiB skipped: the arena has %zu MiB, not 2 x %zu "
+					 "MiB (VACCEL_VIRTIO_ARENA_MIB %s; the driver may allow less)",
+					 s >> 10, bytes() >> 20, max >> 20,
+					 getenv("VACCEL_VIRTIO_ARENA_MIB") ?
+						 getenv("VACCEL_VIRTIO_ARENA_MIB") : "unset");
+			return s;
+		}
+		release(*in);
+		*in = NULL;
+		if (e != ENOMEM)
+			break; /* no arena at all: no smaller size helps */
+	}
+	const char *env = getenv("VACCEL_VIRTIO_ARENA_MIB");
+
+	snprintf(why, why_len,
+		 "no arena: vaccel_virtio_alloc: %s (%s; VACCEL_VIRTIO_ARENA_MIB %s, %zu bytes mapped)",
+		 strerror(e),
+		 e == EOPNOTSUPP ? "the driver has none, INFO arena_max_mib 0" :
+		 e == ENODEV ? "no device" : "arena too small or mmap failed",
+		 env ? env : "unset", bytes());
+	return 0;
+}
+
+static void arena_free(void *p)
+{
+	void *h = dlopen("libvaccel-virtio.so", RTLD_NOW | RTLD_NOLOAD);
+	void (*release)(void *) = h ? (void (*)(void *))dlsym(h, "vaccel_virtio_free") : NULL;
+
+	if (release)
+		release(p);
+	if (h)
+		dlclose(h);
+}
+
 static void bandwidth(struct paths *p)
 {
 	static const size_t kib[] = { 4, 64, 256, 1024, 4096, 8192, 12288,
@@ -410,6 +488,18 @@ static void bandwidth(struct paths *p)
 	size_t max = (size_t)opt.bw_max_mib << 20;
 	int *a = bw_buf(max, 1), *out = bw_buf(max, 1), *copy = bw_buf(max, 1);
 	int *a4 = bw_buf(max, 0), *out4 = bw_buf(max, 0);
+	int *aa = NULL, *outa = NULL;
+	char why[256] = "";
+	size_t arena_max = arena_bufs(max, &aa, &outa, why, sizeof(why));
+	/* The raw descriptor's own arena (one per open file), for the split
+	 * of a raw RUN with both buffers in it. */
+	int *raw = arena_max && p->node_fd >= 0 ?
+		mmap(NULL, 2 * arena_max, PROT_READ | PROT_WRITE, MAP_SHARED, p->node_fd, 0) :
+		MAP_FAILED;
+
+	if (arena_max && p->node_fd >= 0 && raw == MAP_FAILED)
+		err("split.arena", "mmap of %zu MiB on %s: %s", (2 * arena_max) >> 20, opt.node,
+		    strerror(errno));
 	struct virtio_accel_ioc_stats st0, st1;
 	int have_stats = p->node_fd >= 0 && dev_stats(p, &st0) == 0;
 
@@ -420,6 +510,14 @@ static void bandwidth(struct paths *p)
 	for (size_t i = 0; i < max / sizeof(int); i++)
 		a[i] = (int)(i * 2654435761u);
 	memcpy(a4, a, max);
+	if (why[0])
+		err("bw.device-arena", "%s", why);
+	if (arena_max) {
+		memcpy(aa, a, arena_max);
+		memset(outa, 0, arena_max);
+	}
+	if (raw != MAP_FAILED)
+		memcpy(raw, a, arena_max);
 	memset(out, 0, max);
 	memset(out4, 0, max);
 	memset(copy, 0, max);
@@ -436,6 +534,8 @@ static void bandwidth(struct paths *p)
 				inner = 64;
 			double dev_s = bw_device(p, "bw.device", a, out, bytes, inner);
 			double dev4_s = bw_device(p, "bw.device-4k", a4, out4, bytes, inner);
+			double deva_s = bytes <= arena_max ?
+				bw_device(p, "bw.device-arena", aa, outa, bytes, inner) : -1;
 			uint64_t t0 = now_ns();
 
 			for (int k = 0; k < inner; k++) {
@@ -448,9 +548,14 @@ static void bandwidth(struct paths *p)
 				printf("BV BW device %zu %.9f\n", bytes, dev_s);
 			if (dev4_s > 0)
 				printf("BV BW device-4k %zu %.9f\n", bytes, dev4_s);
+			if (deva_s > 0)
+				printf("BV BW device-arena %zu %.9f\n", bytes, deva_s);
 			printf("BV BW memcpy %zu %.9f\n", bytes, cpy_s);
 			if (p->node_fd >= 0)
-				split_one(p, a, out, bytes);
+				split_one(p, "SPLIT", a, out, bytes);
+			if (raw != MAP_FAILED && bytes <= arena_max)
+				split_one(p, "SPLIT-ARENA", raw, raw + arena_max / sizeof(int),
+					  bytes);
 			fflush(stdout);
 		}
 	}
@@ -468,6 +573,10 @@ done:
 	free(copy);
 	free(a4);
 	free(out4);
+	arena_free(aa);
+	arena_free(outa);
+	if (raw != MAP_FAILED)
+		munmap(raw, 2 * arena_max);
 }
 
 /* ---- threads ---- */
@@ -569,6 +678,12 @@ int main(int argc, char **argv)
 	}
 	if (opt.rounds < 1 || opt.batch < 1 || opt.bw_max_mib < 1)
 		return 2;
+	/* Room in the plugin's arena for the input and the output of the
+	 * largest transfer (read by the plugin at its first allocation). */
+	char arena_mib[24];
+
+	snprintf(arena_mib, sizeof(arena_mib), "%d", 2 * opt.bw_max_mib);
+	setenv("VACCEL_VIRTIO_ARENA_MIB", arena_mib, 0);
 
 	ret = vaccel_session_init(&p.remote, VACCEL_PLUGIN_REMOTE);
 	if (ret) {

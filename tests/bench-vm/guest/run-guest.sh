@@ -11,6 +11,8 @@ export LD_LIBRARY_PATH=$RT
 # the transport plugin first; the guest's noop plugin serves the native reference session
 export VACCEL_PLUGINS=$RT/libvaccel-virtio.so:$RT/libvaccel-noop.so
 export VACCEL_LOG_LEVEL=1
+# The plugin's arena (bandwidth from vaccel_virtio_alloc buffers): bench_vm sets VACCEL_VIRTIO_ARENA_MIB to
+# 2 x --bw-max itself unless it is set here.
 
 NODE=/dev/virtio-accel0
 [ -c "$NODE" ] || { echo "BV ERR node: no $NODE"; ls /dev; exit 1; }

@@ -125,10 +125,52 @@ uint64_t e2e_rtt_ns(void)
 	return fn ? fn() : 0;
 }
 
-int e2e_device_stats(struct e2e_stats *out)
+void *e2e_arena_alloc(size_t size)
+{
+	void *(*fn)(size_t) = (void *(*)(size_t))ext("vaccel_virtio_alloc");
+	if (!fn) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return fn(size);
+}
+
+void e2e_arena_free(void *p)
+{
+	void (*fn)(void *) = (void (*)(void *))ext("vaccel_virtio_free");
+	if (fn)
+		fn(p);
+}
+
+size_t e2e_arena_bytes(void)
+{
+	size_t (*fn)(void) = (size_t(*)(void))ext("vaccel_virtio_arena_bytes");
+	return fn ? fn() : 0;
+}
+
+static int open_node(void)
 {
 	const char *path = getenv("VACCEL_VIRTIO_DEVICE");
-	int fd = open(path && *path ? path : "/dev/virtio-accel0", O_RDWR | O_CLOEXEC);
+	return open(path && *path ? path : "/dev/virtio-accel0", O_RDWR | O_CLOEXEC);
+}
+
+long e2e_arena_max_mib(void)
+{
+	int fd = open_node();
+	if (fd < 0)
+		return -errno;
+	struct virtio_accel_ioc_info info;
+	memset(&info, 0, sizeof info);
+	info.size = sizeof info;
+	long ret = ioctl(fd, VIRTIO_ACCEL_IOC_INFO, &info) ? -errno :
+							    (long)info.arena_max_mib;
+	close(fd);
+	return ret;
+}
+
+int e2e_device_stats(struct e2e_stats *out)
+{
+	int fd = open_node();
 	if (fd < 0)
 		return errno;
 	struct virtio_accel_ioc_stats st;

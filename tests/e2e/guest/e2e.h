@@ -10,6 +10,7 @@
 #ifndef E2E_H
 #define E2E_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <vaccel.h>
@@ -39,6 +40,15 @@ void e2e_local(struct vaccel_session *s, uint32_t hint);
 const char *e2e_executor(void);
 uint64_t e2e_exec_ns(void);
 uint64_t e2e_rtt_ns(void);
+
+/* The plugin's arena (vaccel_virtio_alloc/free/arena_bytes), looked up at
+ * run time: NULL with errno ENOSYS / 0 when the plugin lacks them. */
+void *e2e_arena_alloc(size_t size);
+void e2e_arena_free(void *p);
+size_t e2e_arena_bytes(void);
+/* The driver's INFO arena_max_mib (0: no arena) on VACCEL_VIRTIO_DEVICE or
+ * /dev/virtio-accel0; -errno if INFO fails. */
+long e2e_arena_max_mib(void);
 
 /* Device-wide counters read through /dev/virtio-accel0 (STATS_GET).
  * Returns 0 on success, else errno. */

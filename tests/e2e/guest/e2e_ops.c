@@ -6,8 +6,9 @@
  *
  * Usage: e2e_ops [--lib PATH] [--denied-lib PATH]
  *                [--guest-code ok|refused|skip] [--big]
- *                [--groups LIST]   (comma-separated; default misc,numeric,exec;
- *                                   also exec_res, exec_disabled)
+ *                [--groups LIST]   (comma-separated; default
+ *                                   misc,numeric,exec,arena; also exec_res,
+ *                                   exec_disabled)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static int in_list(const char *list, const char *name)
 int main(int argc, char **argv)
 {
 	struct ops_config c = {NULL, NULL, "skip", 0};
-	const char *groups = "misc,numeric,exec";
+	const char *groups = "misc,numeric,exec,arena";
 	for (int i = 1; i < argc; ++i) {
 		if (!strcmp(argv[i], "--lib") && i + 1 < argc)
 			c.lib = argv[++i];
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 		{"exec", ops_exec},
 		{"exec_res", ops_exec_res},
 		{"exec_disabled", ops_exec_disabled},
+		{"arena", ops_arena},
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i)
 		if (in_list(groups, all[i].name))

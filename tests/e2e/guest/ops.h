@@ -20,5 +20,8 @@ void ops_exec_res(const struct ops_config *c);
 /* EXEC on a device without an allow-list: refused with ENOTSUP. */
 void ops_exec_disabled(const struct ops_config *c);
 void ops_misc(const struct ops_config *c);
+/* The plugin's arena (vaccel_virtio_alloc): 16 MiB arraycopy in and out of
+ * it; SKIPPED when the driver has no arena. */
+void ops_arena(const struct ops_config *c);
 
 #endif

@@ -76,6 +76,14 @@ fi
 
 # ---- every op, device vs native ----------------------------------------------------------------------------------
 run ops "$BIN/e2e_ops" --lib "$LIB" --denied-lib "$E2ELIB.notlisted" --guest-code refused --big
+# The plugin against a driver without arena: the driver's limit set to 0, so that INFO says arena_max_mib 0 as
+# drivers before the arena did; vaccel_virtio_alloc must fail with EOPNOTSUPP (the transfers are then skipped).
+AMAX=/sys/module/virtio_accel/parameters/arena_max_mib
+if [ -w "$AMAX" ]; then
+  amax=$(cat "$AMAX"); echo 0 > "$AMAX"
+  run ops.arena_off "$BIN/e2e_ops" --groups arena
+  echo "$amax" > "$AMAX"
+fi
 
 # ---- concurrency: 4 processes x 4 threads x 3 sessions -----------------------------------------------------------
 i=0; pids=
