@@ -49,6 +49,7 @@ struct va_vq {
 	spinlock_t lock; /* serializes add and get_buf on @vq */
 	wait_queue_head_t space_wq; /* waiters for free descriptors */
 	unsigned long completions; /* bumped under @lock on every used buffer */
+	unsigned int poll_score; /* recent busy-poll misses (va_req.c) */
 	char name[16];
 };
 
