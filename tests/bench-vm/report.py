@@ -26,8 +26,8 @@ LAT_LABEL = {
     "native": "noop native in guest",
     "stub-device": "stub node: noop (libvaccel + plugin)",
     "stub-ioctl": "stub node: raw ioctl",
-    "device-poll": "device noop (libvaccel), driver poll_us=50",
-    "ioctl-poll": "device noop (raw ioctl), driver poll_us=50",
+    "device-nopoll": "device noop (libvaccel), driver busy-poll off (poll_us=0)",
+    "ioctl-nopoll": "device noop (raw ioctl), driver busy-poll off (poll_us=0)",
 }
 
 
@@ -91,7 +91,7 @@ def main():
     # ---- latency
     stats = {}
     md += ["| path | samples | median µs | p90 µs | p99 µs | p99/median |", "|---|---|---|---|---|---|"]
-    for m in ["device", "ioctl", "tcp", "serial", "native", "device-poll", "ioctl-poll", "stub-device", "stub-ioctl"]:
+    for m in ["device", "ioctl", "tcp", "serial", "native", "device-nopoll", "ioctl-nopoll", "stub-device", "stub-ioctl"]:
         xs = sorted(lat.get(m, []))
         if not xs:
             md.append(f"| {LAT_LABEL[m]} | 0 | – | – | – | – |")

@@ -37,7 +37,7 @@
  *                                         profiling the host)
  *                 [--bw-reps N]          (rounds over the sizes, default 5)
  *                 [--poll 1]             (also sample the device paths with
- *                                         the driver's poll_us=50)
+ *                                         the driver's busy-poll off)
  *                 [--label L]            (prefix of the latency method names,
  *                                         e.g. "stub-" under stub_node.so)
  *
@@ -227,23 +227,26 @@ struct method {
 	const char *name;
 	int (*fn)(struct paths *p);
 	int ok;
-	int poll; /* the driver's busy-poll on for this method's samples */
+	int poll; /* 1: driver's default busy-poll; 0: poll_us=0 */
 };
 
 /*
  * The driver's module parameter poll_us, set before each sample (untimed):
- * paths with and without busy-poll are then sampled in the same shuffled
- * cycles, like every other pair.
+ * the device paths run with the driver's default (its adaptive busy-poll) and
+ * again with busy-poll off, in the same shuffled cycles, like every other
+ * pair. poll_on is the value the driver had when we started.
  */
 static int poll_fd = -1;
+static char poll_on[16] = "150\n";
 
 static void set_poll(int on)
 {
 	static int cur = -1;
+	const char *v = on ? poll_on : "0\n";
 
 	if (poll_fd < 0 || cur == on)
 		return;
-	if (pwrite(poll_fd, on ? "50\n" : "0\n", on ? 3 : 2, 0) > 0)
+	if (pwrite(poll_fd, v, strlen(v), 0) > 0)
 		cur = on;
 }
 
@@ -329,7 +332,7 @@ static void latency(struct paths *p, struct method *m, int nm)
 		fflush(stdout);
 		tcdrain(STDOUT_FILENO); /* fails harmlessly when not a tty */
 	}
-	set_poll(0);
+	set_poll(1);
 	free(us);
 }
 
@@ -694,21 +697,34 @@ int main(int argc, char **argv)
 	p.have_local = vaccel_session_init(&p.local, VACCEL_PLUGIN_SOFTWARE) == 0;
 
 	struct method m[] = {
-		{ "device", do_device, 1, 0 },
-		{ "ioctl", do_ioctl, 0, 0 },
-		{ "tcp", do_tcp, 0, 0 },
-		{ "serial", do_serial, 0, 0 },
-		{ "native", do_native, p.have_local, 0 },
-		{ "device-poll", do_device, 0, 1 },
-		{ "ioctl-poll", do_ioctl, 0, 1 },
+		{ "device", do_device, 1, 1 },
+		{ "ioctl", do_ioctl, 0, 1 },
+		{ "tcp", do_tcp, 0, 1 },
+		{ "serial", do_serial, 0, 1 },
+		{ "native", do_native, p.have_local, 1 },
+		{ "device-nopoll", do_device, 0, 0 },
+		{ "ioctl-nopoll", do_ioctl, 0, 0 },
 	};
 	ret = open_raw_session(&p);
 	m[1].ok = !ret;
 	/* Busy-poll pairs only where the driver has the parameter (and we
 	 * may write it) and a real node is used. */
-	if (opt.poll)
+	if (opt.poll) {
+		int rfd = open("/sys/module/virtio_accel/parameters/poll_us",
+			       O_RDONLY | O_CLOEXEC);
+		ssize_t n = rfd >= 0 ? read(rfd, poll_on, sizeof(poll_on) - 1) :
+				       -1;
+
+		/* a driver left with busy-poll off: compare with 150 us */
+		if (n > 0 && strtoul(poll_on, NULL, 10) > 0)
+			poll_on[n] = 0;
+		else
+			strcpy(poll_on, "150\n");
+		if (rfd >= 0)
+			close(rfd);
 		poll_fd = open("/sys/module/virtio_accel/parameters/poll_us",
 			       O_WRONLY | O_CLOEXEC);
+	}
 	m[5].ok = poll_fd >= 0;
 	m[6].ok = poll_fd >= 0 && !ret;
 	if (ret)

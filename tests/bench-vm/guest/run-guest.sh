@@ -34,7 +34,7 @@ STUB=/tmp/virtio-accel-stub
 VA_STUB_NODE=$STUB VACCEL_VIRTIO_DEVICE=$STUB LD_PRELOAD=$BIN/libstub_node.so \
   "$BIN/bench_vm" --node "$STUB" --parts lat --label stub-
 stub_rc=$?
-# --poll 1: the device paths also with the driver's busy-poll (poll_us=50), in the same shuffled cycles.
+# --poll 1: the device paths also with the driver's busy-poll off (poll_us=0), in the same shuffled cycles.
 "$BIN/bench_vm" --node "$NODE" ${TCP:+--tcp "$TCP"} ${PORT:+--serial "$PORT"} --poll 1 $EXTRA
 rc=$?
 # Where the device's interrupts went (one column per vCPU).
