@@ -37,13 +37,20 @@ MODULE_PARM_DESC(arena_max_mib,
 /* 2 MiB: what a huge page is on x86, and few enough descriptors. */
 #define VA_ARENA_CHUNK_ORDER 9
 
+/* One physically contiguous piece of an arena, at @start in it. */
+struct va_arena_chunk {
+	struct page *page;
+	unsigned int order;
+	u64 start;
+};
+
 struct va_arena {
 	struct kref ref;
 	struct mm_struct *mm; /* compared only: valid while mapped */
 	unsigned long uaddr;
 	u64 len;
 	unsigned int nr;
-	struct va_chunk chunks[];
+	struct va_arena_chunk chunks[];
 };
 
 u32 va_arena_max_mib(void)
@@ -99,6 +106,7 @@ static struct va_arena *va_arena_alloc(u64 len)
 		}
 		a->chunks[a->nr].page = page;
 		a->chunks[a->nr].order = order;
+		a->chunks[a->nr].start = done;
 		a->nr++;
 		done += PAGE_SIZE << order;
 	}
@@ -207,6 +215,24 @@ struct va_arena *va_arena_find(struct va_file *vf, u64 uaddr, u64 len, u64 *off)
 	return a;
 }
 
+/* Index of the chunk holding byte @off (< a->len): a binary search, so a
+ * region deep in an arena of small chunks costs no walk from its start.
+ */
+static unsigned int va_arena_chunk_at(const struct va_arena *a, u64 off)
+{
+	unsigned int lo = 0, hi = a->nr - 1;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo + 1) / 2;
+
+		if (a->chunks[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 /*
  * Walks the chunks under [off, off + len), merging physically adjacent ones.
  * With @sg NULL it only counts the entries.
@@ -217,20 +243,15 @@ unsigned int va_arena_walk(const struct va_arena *a, u64 off, u64 len,
 	unsigned int i, n = 0, seg_off = 0;
 	struct page *seg_page = NULL;
 	unsigned long next_pfn = 0;
-	u64 pos = 0, seg_len = 0;
+	u64 seg_len = 0;
 
-	for (i = 0; i < a->nr && len; i++) {
-		u64 size = PAGE_SIZE << a->chunks[i].order;
-		u64 skip, take;
-		struct page *page;
+	for (i = va_arena_chunk_at(a, off); i < a->nr && len; i++) {
+		const struct va_arena_chunk *c = &a->chunks[i];
+		u64 size = PAGE_SIZE << c->order;
+		u64 skip = off > c->start ? off - c->start : 0;
+		u64 take = min(size - skip, len);
+		struct page *page = c->page + (skip >> PAGE_SHIFT);
 
-		if (pos + size <= off) {
-			pos += size;
-			continue;
-		}
-		skip = off > pos ? off - pos : 0;
-		take = min(size - skip, len);
-		page = a->chunks[i].page + (skip >> PAGE_SHIFT);
 		if (seg_len && page_to_pfn(page) == next_pfn &&
 		    seg_len + take <= VA_MAX_SEG_BYTES) {
 			seg_len += take;
@@ -243,9 +264,7 @@ unsigned int va_arena_walk(const struct va_arena *a, u64 off, u64 len,
 			seg_len = take;
 			n++;
 		}
-		next_pfn =
-			page_to_pfn(a->chunks[i].page) + (size >> PAGE_SHIFT);
-		pos += size;
+		next_pfn = page_to_pfn(c->page) + (size >> PAGE_SHIFT);
 		len -= take;
 	}
 	if (seg_len && sg)
