@@ -158,28 +158,50 @@ static void va_poll_scored(struct va_vq *q, bool hit)
 	WRITE_ONCE(q->poll_score, score);
 }
 
-/* Spins until @req completes or @us pass; true if it completed. */
+/* Completes every used buffer of @q; the caller holds q->lock. */
+static bool va_vq_reap(struct va_vq *q)
+{
+	struct va_req *r;
+	unsigned int len;
+	bool reaped = false;
+
+	while ((r = virtqueue_get_buf(q->vq, &len))) {
+		va_req_complete(r, len, 0);
+		reaped = true;
+	}
+	if (reaped)
+		q->completions++;
+	return reaped;
+}
+
+/*
+ * Spins until @req completes or @us pass; true if it completed. While it
+ * spins the queue's interrupts are off (the spinner reaps every answer,
+ * others' too, and wakes their waiters), so the device sends none for an
+ * answer that is already being picked up; they are turned back on, and
+ * what came in meanwhile reaped, before it returns.
+ */
 static bool va_req_poll(struct va_req *req, unsigned int us)
 {
 	u64 end = local_clock() + (u64)us * NSEC_PER_USEC;
 	struct va_vq *q = req->q;
-	struct va_req *r;
 	unsigned long flags;
-	unsigned int len;
-	bool reaped;
+	bool reaped, gone;
+
+	spin_lock_irqsave(&q->lock, flags);
+	/* After removal began the virtqueue may be gone. */
+	gone = READ_ONCE(req->vd->gone);
+	if (!gone)
+		virtqueue_disable_cb(q->vq);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (gone)
+		return completion_done(&req->done);
 
 	while (!completion_done(&req->done)) {
 		reaped = false;
 		spin_lock_irqsave(&q->lock, flags);
-		/* After removal began the virtqueue may be gone. */
-		if (!READ_ONCE(req->vd->gone)) {
-			while ((r = virtqueue_get_buf(q->vq, &len))) {
-				va_req_complete(r, len, 0);
-				reaped = true;
-			}
-			if (reaped)
-				q->completions++;
-		}
+		if (!READ_ONCE(req->vd->gone))
+			reaped = va_vq_reap(q);
 		spin_unlock_irqrestore(&q->lock, flags);
 		if (reaped)
 			wake_up_all(&q->space_wq);
@@ -188,6 +210,17 @@ static bool va_req_poll(struct va_req *req, unsigned int us)
 			break;
 		cpu_relax();
 	}
+
+	reaped = false;
+	spin_lock_irqsave(&q->lock, flags);
+	if (!READ_ONCE(req->vd->gone)) {
+		do {
+			reaped |= va_vq_reap(q);
+		} while (!virtqueue_enable_cb(q->vq));
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (reaped)
+		wake_up_all(&q->space_wq);
 	return completion_done(&req->done);
 }
 
