@@ -41,28 +41,8 @@ namespace {
 using va_fuzz::Blob;
 using va_fuzz::Bytes;
 using va_fuzz::Choices;
-
-std::vector<uint8_t> header(uint32_t type, uint64_t session, const std::vector<uint8_t> &payload) {
-  static uint64_t rid = 0;
-  Bytes b;
-  b.u32(type).u32(0).u64(++rid).u64(session).u32(static_cast<uint32_t>(payload.size())).u32(0);
-  b.v.insert(b.v.end(), payload.begin(), payload.end());
-  return b.v;
-}
-
-std::vector<uint8_t> run(uint32_t op, const std::vector<std::vector<uint8_t>> &ins,
-                         const std::vector<uint64_t> &outs, uint64_t res = 0) {
-  Bytes b;
-  b.u32(op)
-      .u32(static_cast<uint32_t>(ins.size()))
-      .u32(static_cast<uint32_t>(outs.size()))
-      .u32(0)
-      .u64(res);
-  for (auto &i : ins) b.u64(i.size()).u32(0).u32(0);
-  for (auto o : outs) b.u64(o).u32(0).u32(0);
-  for (auto &i : ins) b.raw(i.data(), i.size());
-  return b.v;
-}
+using va_fuzz::header;
+using va_fuzz::run;
 
 std::vector<uint8_t> tensor_desc(uint32_t type, std::vector<int64_t> dims) {
   Bytes b;

@@ -61,6 +61,31 @@ struct Bytes {
   Bytes &str(const std::string &s) { return raw(s.data(), s.size()); }
 };
 
+// A request: the wire header (type, a fresh request id, session, payload length) and payload.
+inline Blob header(uint32_t type, uint64_t session, const Blob &payload) {
+  static uint64_t rid = 0;
+  Bytes b;
+  b.u32(type).u32(0).u64(++rid).u64(session).u32(static_cast<uint32_t>(payload.size())).u32(0);
+  b.raw(payload.data(), payload.size());
+  return b.v;
+}
+
+// A RUN payload: op, counts, resource, one argument descriptor per input (its size) and per
+// output (capacity `outs[i]`), then the input bytes.
+inline Blob run(uint32_t op, const std::vector<Blob> &ins, const std::vector<uint64_t> &outs,
+                uint64_t res = 0) {
+  Bytes b;
+  b.u32(op)
+      .u32(static_cast<uint32_t>(ins.size()))
+      .u32(static_cast<uint32_t>(outs.size()))
+      .u32(0)
+      .u64(res);
+  for (const auto &i : ins) b.u64(i.size()).u32(0).u32(0);
+  for (auto o : outs) b.u64(o).u32(0).u32(0);
+  for (const auto &i : ins) b.raw(i.data(), i.size());
+  return b.v;
+}
+
 }  // namespace va_fuzz
 
 #define VA_FUZZ_CHECK(cond, ...)             \

@@ -50,6 +50,8 @@ namespace {
 using va_fuzz::Blob;
 using va_fuzz::Bytes;
 using va_fuzz::Choices;
+using va_fuzz::header;
+using va_fuzz::run;
 
 // Interesting sizes for dimensions and declared image sides.
 const uint64_t kDims[] = {0,          1,
@@ -138,28 +140,6 @@ uint64_t counter(const char *name) {
 
 // ---- requests
 // ---------------------------------------------------------------------------------------------
-
-Blob header(uint32_t type, uint64_t session, const Blob &payload) {
-  static uint64_t rid = 0;
-  Bytes b;
-  b.u32(type).u32(0).u64(++rid).u64(session).u32(static_cast<uint32_t>(payload.size())).u32(0);
-  b.raw(payload.data(), payload.size());
-  return b.v;
-}
-
-Blob run(uint32_t op, const std::vector<Blob> &ins, const std::vector<uint64_t> &outs,
-         uint64_t res = 0) {
-  Bytes b;
-  b.u32(op)
-      .u32(static_cast<uint32_t>(ins.size()))
-      .u32(static_cast<uint32_t>(outs.size()))
-      .u32(0)
-      .u64(res);
-  for (auto &i : ins) b.u64(i.size()).u32(0).u32(0);
-  for (auto o : outs) b.u64(o).u32(0).u32(0);
-  for (auto &i : ins) b.raw(i.data(), i.size());
-  return b.v;
-}
 
 Blob tensor_desc(uint32_t type, const std::vector<uint64_t> &dims) {
   Bytes b;
